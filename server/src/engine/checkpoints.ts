@@ -1,0 +1,302 @@
+/**
+ * Checkpoint evaluation and the alert transitions it drives. Pure functions of the state and the
+ * launch-clock time; they return the facts to record and fold them into the state as they go.
+ */
+import {
+  type Alert,
+  type CheckpointResult,
+  type LaunchEventBody,
+  type Metric,
+  type MetricComparison,
+  ESCALATION_ROLE,
+  MINUTE_MS,
+  formatIsoInZone,
+  playbookFor,
+} from '@warroom/shared';
+import { compare, fromMicro, toMicro } from './exact';
+import { type LaunchState, apply } from './state';
+
+export function alertId(launchId: string, checkpoint: number, metric: Metric | 'data-gap'): string {
+  return `${launchId}-t${checkpoint}-${metric}`;
+}
+
+export function iso(state: LaunchState, ms: number): string {
+  return formatIsoInZone(ms, state.launch.timezone);
+}
+
+/** When checkpoint T's window closes on the launch clock. */
+export function checkpointDueMs(state: LaunchState, t: number): number {
+  return state.startMs + t * MINUTE_MS;
+}
+
+/** When an incomplete checkpoint T gives up waiting and evaluates what is there. */
+export function checkpointGraceEndsMs(state: LaunchState, t: number): number {
+  return checkpointDueMs(state, t) + state.launch.graceSeconds * 1000;
+}
+
+/**
+ * Checkpoints whose grace had already run out when the launch was created (a launch set up after
+ * the fact to review or replay it) wait for their data and never raise data-gap alerts.
+ */
+export function overdueAtCreation(state: LaunchState, t: number): boolean {
+  return Date.parse(state.launch.createdAt) >= checkpointGraceEndsMs(state, t);
+}
+
+export function isComplete(state: LaunchState, t: number): boolean {
+  return state.firstMissing >= t;
+}
+
+/** Exact actual totals over the present minutes of [0, t) per compared metric, cached ascending. */
+function actualTotals(state: LaunchState, t: number): bigint[] {
+  const cache = state.actualTotals;
+  let i = cache.length - 1;
+  while (i >= 0 && cache[i]!.t > t) i--;
+  const base = i >= 0 ? cache[i]! : null;
+  if (base && base.t === t) return base.totals;
+  const totals = base ? [...base.totals] : state.launch.metrics.map(() => 0n);
+  const metrics = state.launch.metrics;
+  for (let m = base ? base.t : 0; m < t; m++) {
+    const r = state.readings.get(m);
+    if (!r) continue;
+    for (let k = 0; k < metrics.length; k++) totals[k]! += toMicro(r[metrics[k]!]);
+  }
+  cache.splice(i + 1, 0, { t, totals });
+  return totals;
+}
+
+function missingMinutes(state: LaunchState, t: number): number[] {
+  const out: number[] = [];
+  for (let m = state.firstMissing; m < t; m++) if (!state.readings.has(m)) out.push(m);
+  return out;
+}
+
+/** Compares cumulative actual with forecast over [0, T) (only the minutes present, if incomplete). */
+export function evaluate(state: LaunchState, t: number, nowMs: number): CheckpointResult {
+  const missing = isComplete(state, t) ? [] : missingMinutes(state, t);
+  const totals = actualTotals(state, t);
+  const tol = toMicro(state.launch.tolerance);
+  const metrics: MetricComparison[] = state.launch.metrics.map((metric, k) => {
+    let forecast = state.forecastPrefix[k]![t]!;
+    for (const m of missing) forecast -= toMicro(state.launch.forecast[m]?.[metric] ?? 0);
+    const actual = totals[k]!;
+    const c = compare(actual, forecast, tol);
+    return {
+      metric,
+      actual: fromMicro(actual),
+      forecast: fromMicro(forecast),
+      deviation: c.deviation,
+      breach: c.breach,
+      severity: c.severity,
+    };
+  });
+  const previous = state.checkpoints.get(t);
+  return {
+    checkpoint: t,
+    complete: missing.length === 0,
+    missingMinutes: missing,
+    evaluatedAt: iso(state, nowMs),
+    revision: previous ? previous.revision + 1 : 1,
+    metrics,
+  };
+}
+
+function sameResult(a: CheckpointResult, b: CheckpointResult): boolean {
+  if (a.complete !== b.complete || a.missingMinutes.length !== b.missingMinutes.length) return false;
+  return a.metrics.every((m, i) => {
+    const o = b.metrics[i];
+    return !!o && o.actual === m.actual && o.forecast === m.forecast && o.breach === m.breach;
+  });
+}
+
+/**
+ * Evaluates checkpoint T and records the result and every alert change it implies. A result
+ * identical to the stored one records nothing.
+ */
+export function evaluateCheckpoint(
+  state: LaunchState,
+  t: number,
+  nowMs: number,
+  events: LaunchEventBody[],
+): void {
+  const previous = state.checkpoints.get(t);
+  const result = evaluate(state, t, nowMs);
+  if (previous && sameResult(previous, result)) return;
+  record(state, events, { type: 'checkpoint.evaluated', result });
+  for (const cmp of result.metrics) breachTransition(state, t, cmp, nowMs, events);
+  dataGapTransition(state, result, nowMs, events);
+}
+
+export function record(state: LaunchState, events: LaunchEventBody[], event: LaunchEventBody): void {
+  apply(state, event);
+  events.push(event);
+}
+
+function breachTransition(
+  state: LaunchState,
+  t: number,
+  cmp: MetricComparison,
+  nowMs: number,
+  events: LaunchEventBody[],
+): void {
+  const id = alertId(state.launch.id, t, cmp.metric);
+  const existing = state.alerts.get(id);
+  const at = iso(state, nowMs);
+  if (cmp.breach) {
+    const severity = cmp.severity ?? 'warning';
+    const plan = playbookFor(state.launch.playbook, cmp.metric, cmp.breach);
+    const numbers = {
+      direction: cmp.breach,
+      severity,
+      deviation: cmp.deviation,
+      actual: cmp.actual,
+      forecast: cmp.forecast,
+      plan,
+      owner: plan.owners[0]!.role,
+    };
+    if (!existing) {
+      const alert: Alert = {
+        id,
+        launchId: state.launch.id,
+        kind: 'breach',
+        checkpoint: t,
+        metric: cmp.metric,
+        ...numbers,
+        missingMinutes: [],
+        status: 'open',
+        raisedAt: at,
+        updatedAt: at,
+        escalated: false,
+        escalatedAt: null,
+        escalatedTo: null,
+        ackedBy: null,
+        ackedAt: null,
+        action: null,
+        note: null,
+        history: [{ type: 'raised', at, deviation: cmp.deviation, severity }],
+      };
+      record(state, events, { type: 'alert.raised', alert });
+      return;
+    }
+    const reopened = existing.status === 'cleared';
+    const changed =
+      reopened ||
+      existing.direction !== cmp.breach ||
+      existing.severity !== severity ||
+      existing.actual !== cmp.actual ||
+      existing.forecast !== cmp.forecast;
+    if (!changed) return;
+    const alert: Alert = {
+      ...existing,
+      ...numbers,
+      status: reopened ? (existing.ackedBy ? 'acknowledged' : 'open') : existing.status,
+      updatedAt: at,
+      history: [
+        ...existing.history,
+        { type: reopened ? 'reopened' : 'updated', at, deviation: cmp.deviation, severity },
+      ],
+    };
+    record(state, events, { type: 'alert.updated', alert });
+    return;
+  }
+  if (existing && existing.status !== 'cleared') {
+    const alert: Alert = {
+      ...existing,
+      deviation: cmp.deviation,
+      actual: cmp.actual,
+      forecast: cmp.forecast,
+      status: 'cleared',
+      updatedAt: at,
+      history: [...existing.history, { type: 'cleared', at, deviation: cmp.deviation }],
+    };
+    record(state, events, { type: 'alert.updated', alert });
+  }
+}
+
+function dataGapTransition(
+  state: LaunchState,
+  result: CheckpointResult,
+  nowMs: number,
+  events: LaunchEventBody[],
+): void {
+  const t = result.checkpoint;
+  const id = alertId(state.launch.id, t, 'data-gap');
+  const existing = state.alerts.get(id);
+  const at = iso(state, nowMs);
+  if (!result.complete) {
+    // Only the grace deadline raises a data gap; a late reading merely narrows an existing one.
+    if (!existing) {
+      if (nowMs < checkpointGraceEndsMs(state, t) || overdueAtCreation(state, t)) return;
+      const plan = playbookFor(state.launch.playbook, 'data-gap', null);
+      const alert: Alert = {
+        id,
+        launchId: state.launch.id,
+        kind: 'data-gap',
+        checkpoint: t,
+        metric: null,
+        direction: null,
+        severity: 'critical',
+        deviation: null,
+        actual: null,
+        forecast: null,
+        missingMinutes: result.missingMinutes,
+        plan,
+        owner: plan.owners[0]!.role,
+        status: 'open',
+        raisedAt: at,
+        updatedAt: at,
+        escalated: false,
+        escalatedAt: null,
+        escalatedTo: null,
+        ackedBy: null,
+        ackedAt: null,
+        action: null,
+        note: null,
+        history: [{ type: 'raised', at, severity: 'critical' }],
+      };
+      record(state, events, { type: 'alert.raised', alert });
+      return;
+    }
+    const sameGap =
+      existing.missingMinutes.length === result.missingMinutes.length && existing.status !== 'cleared';
+    if (sameGap) return;
+    const reopened = existing.status === 'cleared';
+    const alert: Alert = {
+      ...existing,
+      missingMinutes: result.missingMinutes,
+      status: reopened ? (existing.ackedBy ? 'acknowledged' : 'open') : existing.status,
+      updatedAt: at,
+      history: [...existing.history, { type: reopened ? 'reopened' : 'updated', at }],
+    };
+    record(state, events, { type: 'alert.updated', alert });
+    return;
+  }
+  if (existing && existing.status !== 'cleared') {
+    const alert: Alert = {
+      ...existing,
+      missingMinutes: [],
+      status: 'cleared',
+      updatedAt: at,
+      history: [...existing.history, { type: 'cleared', at }],
+    };
+    record(state, events, { type: 'alert.updated', alert });
+  }
+}
+
+/** Open alerts past the launch's escalation time go to the manager (电商经理). */
+export function escalateOverdue(state: LaunchState, nowMs: number, events: LaunchEventBody[]): void {
+  const after = state.launch.escalateAfterSeconds * 1000;
+  for (const a of state.alerts.values()) {
+    if (a.status !== 'open' || a.escalated) continue;
+    if (nowMs - Date.parse(a.raisedAt) < after) continue;
+    const at = iso(state, nowMs);
+    const alert: Alert = {
+      ...a,
+      escalated: true,
+      escalatedAt: at,
+      escalatedTo: ESCALATION_ROLE,
+      updatedAt: at,
+      history: [...a.history, { type: 'escalated', at }],
+    };
+    record(state, events, { type: 'alert.escalated', alert });
+  }
+}

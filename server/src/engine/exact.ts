@@ -1,0 +1,48 @@
+/**
+ * Exact decimal arithmetic for checkpoint comparisons. Values are held as integers of micro-units
+ * (1e-6), so "120 against 100 is exactly +20%" holds and sums never drift.
+ */
+import type { Direction, Severity } from '@warroom/shared';
+
+export const MICRO = 1_000_000n;
+
+/** A finite non-negative double as micro-units; toFixed rounds the double's exact value. */
+export function toMicro(x: number): bigint {
+  const s = x.toFixed(6);
+  return BigInt(s.replace('.', ''));
+}
+
+/** Micro-units back to a number for display (exact up to double precision). */
+export function fromMicro(v: bigint): number {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const text = `${a / MICRO}.${(a % MICRO).toString().padStart(6, '0')}`;
+  return neg ? -Number(text) : Number(text);
+}
+
+export interface Comparison {
+  deviation: number | null;
+  breach: Direction | null;
+  severity: Severity | null;
+}
+
+/**
+ * Compares a cumulative actual with its forecast. Outside ±tolerance means strictly more than
+ * tolerance away: |actual − forecast| > tolerance × forecast. Critical beyond twice the tolerance.
+ * A zero forecast gives no deviation and no breach (there is nothing to be a percentage of).
+ */
+export function compare(actual: bigint, forecast: bigint, toleranceMicro: bigint): Comparison {
+  if (forecast <= 0n) return { deviation: null, breach: null, severity: null };
+  const diff = actual - forecast;
+  const absDiff = diff < 0n ? -diff : diff;
+  // deviation to 12 decimal places, computed on integers so 0.2 comes out as exactly 0.2
+  const scaled = (diff * 1_000_000_000_000n) / forecast;
+  const deviation = Number(scaled) / 1e12;
+  const lhs = absDiff * MICRO;
+  if (lhs <= toleranceMicro * forecast) return { deviation, breach: null, severity: null };
+  return {
+    deviation,
+    breach: diff > 0n ? 'over' : 'under',
+    severity: lhs > 2n * toleranceMicro * forecast ? 'critical' : 'warning',
+  };
+}

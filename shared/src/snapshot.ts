@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Alert } from './alert';
+import { CheckpointResult } from './checkpoint';
+import { Launch } from './launch';
+import { Reading } from './reading';
+
+export const FeedState = z.enum(['live', 'stale', 'waiting', 'ended']);
+export type FeedState = z.infer<typeof FeedState>;
+
+export const SimulationInfo = z.object({
+  simulationId: z.string(),
+  launchId: z.string(),
+  scenario: z.string(),
+  speed: z.number(),
+  seed: z.number().int(),
+  running: z.boolean(),
+});
+export type SimulationInfo = z.infer<typeof SimulationInfo>;
+
+/** Everything a screen needs to draw a launch: GET /api/launches/:id and `subscribe`. */
+export const LaunchSnapshot = z.object({
+  launch: Launch,
+  readings: z.array(Reading),
+  checkpoints: z.array(CheckpointResult),
+  alerts: z.array(Alert),
+  /** Offset of the last event folded into this snapshot. */
+  offset: z.number().int(),
+  /** The launch clock (ISO) and how fast it runs against the wall (1 for live launches). */
+  now: z.string(),
+  speed: z.number(),
+  feed: FeedState,
+  /** Launch-clock time of the last accepted reading. */
+  lastReadingAt: z.string().nullable(),
+  simulation: SimulationInfo.nullable(),
+});
+export type LaunchSnapshot = z.infer<typeof LaunchSnapshot>;
