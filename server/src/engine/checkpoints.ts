@@ -20,8 +20,16 @@ export function alertId(launchId: string, checkpoint: number, metric: Metric | '
   return `${launchId}-t${checkpoint}-${metric}`;
 }
 
+/**
+ * A launch-clock instant as ISO text in the launch's zone. Milliseconds are kept when there are
+ * any: the log's times are the engine's clock, and an alert raised at 10:14:59.600 must not
+ * escalate at 10:19:59.000 (state is rebuilt from these texts).
+ */
 export function iso(state: LaunchState, ms: number): string {
-  return formatIsoInZone(ms, state.launch.timezone);
+  const text = formatIsoInZone(ms, state.launch.timezone);
+  const millis = Math.floor(ms) - Math.floor(ms / 1000) * 1000;
+  if (millis === 0) return text;
+  return `${text.slice(0, 19)}.${String(millis).padStart(3, '0')}${text.slice(19)}`;
 }
 
 /** When checkpoint T's window closes on the launch clock. */
