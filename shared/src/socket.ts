@@ -62,6 +62,8 @@ export interface ClientToServerEvents {
   subscribe: (input: unknown, ack: (r: AckEnvelope<SubscribeData>) => void) => void;
   unsubscribe: (input: unknown, ack: (r: AckEnvelope<null>) => void) => void;
   'alert:ack': (input: unknown, ack: (r: AckEnvelope<Alert>) => void) => void;
+  /** Joins the inbox: every launch's alert pushes; answered with all current alerts. */
+  'inbox:subscribe': (input: unknown, ack: (r: AckEnvelope<Alert[]>) => void) => void;
 }
 
 export interface SocketData {

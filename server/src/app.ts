@@ -1,0 +1,54 @@
+/**
+ * The application as a plugin tree: store and registry, Socket.IO, routes, the client. `main.ts`
+ * only configures logging and listening; tests build this app and use `inject` or listen on port 0.
+ */
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { installErrorHandling } from './http-errors';
+import clientPlugin from './plugins/client';
+import registryPlugin from './plugins/registry';
+import socketPlugin from './plugins/socket';
+import { alertRoutes } from './routes/alerts';
+import { healthRoutes } from './routes/health';
+import { launchRoutes } from './routes/launches';
+import { readingRoutes } from './routes/readings';
+import { simulationRoutes } from './routes/simulations';
+import type { EventStore } from './store/event-store';
+import { FileEventStore } from './store/file-store';
+
+export interface AppOptions {
+  dataDir: string;
+  store?: EventStore;
+  logger?: FastifyServerOptions['logger'];
+  clientDist?: string;
+  ticking?: boolean;
+}
+
+export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // JSON bodies may not smuggle prototypes in.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+  });
+  installErrorHandling(app);
+  let store = opts.store;
+  if (!store) {
+    const fileStore = new FileEventStore(opts.dataDir);
+    await fileStore.init();
+    store = fileStore;
+  }
+  await app.register(registryPlugin, { store, ticking: opts.ticking ?? true });
+  await app.register(socketPlugin);
+  await app.register(healthRoutes);
+  await app.register(launchRoutes);
+  await app.register(readingRoutes);
+  await app.register(alertRoutes);
+  await app.register(simulationRoutes);
+  await app.register(clientPlugin, { dist: opts.clientDist ?? DEFAULT_CLIENT_DIST });
+  return app;
+}

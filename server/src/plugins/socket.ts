@@ -1,0 +1,222 @@
+/**
+ * Socket.IO: rooms per launch and an inbox room for every launch's alerts. Every push carries its
+ * launch and log offset; a client that (re)subscribes with the last offset it saw gets exactly the
+ * events it missed, or a fresh snapshot.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
+import type { z } from 'zod';
+import { Server, type Socket } from 'socket.io';
+import {
+  type AckEnvelope,
+  type Alert,
+  type ClientToServerEvents,
+  type LaunchEvent,
+  type ServerToClientEvents,
+  type SocketData,
+  type SubscribeData,
+  SocketAckInput,
+  SubscribeInput,
+  UnsubscribeInput,
+  describeIssues,
+} from '@warroom/shared';
+import { acknowledge, feedState, snapshot } from '../engine/index';
+import { HttpError } from '../http-errors';
+import type { LaunchRuntime } from '../launches/runtime';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  }
+}
+
+type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Beyond this many missed events a snapshot is cheaper than the catch-up. */
+const MAX_CATCH_UP_EVENTS = 5000;
+const INBOX = 'inbox';
+export const launchRoom = (id: string) => `launch:${id}`;
+
+function fail(code: string, message: string): { ok: false; error: { code: string; message: string } } {
+  return { ok: false, error: { code, message } };
+}
+
+/** Wraps a handler so that any payload and any failure ends in one acknowledgement envelope. */
+function handle<T>(
+  log: FastifyBaseLogger,
+  fn: (input: unknown) => Promise<T> | T,
+): (input: unknown, ack?: unknown) => void {
+  return (input, ack) => {
+    const reply = typeof ack === 'function' ? (ack as (r: AckEnvelope<T>) => void) : () => undefined;
+    Promise.resolve()
+      .then(() => fn(input))
+      .then(
+        (data) => reply({ ok: true, data }),
+        (e: unknown) => {
+          if (e instanceof HttpError) reply(fail(e.code, e.message));
+          else {
+            log.error({ err: e }, 'socket handler failed');
+            reply(fail('internal', 'something went wrong on our side'));
+          }
+        },
+      );
+  };
+}
+
+function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new HttpError(400, 'invalid_input', describeIssues(r.error.issues));
+  return r.data;
+}
+
+export default fp(
+  async (app) => {
+    const io: Server<
+      ClientToServerEvents,
+      ServerToClientEvents,
+      Record<string, never>,
+      SocketData
+    > = new Server(app.server, {
+      serveClient: false,
+      maxHttpBufferSize: 64 * 1024,
+      // Same-origin pages only; non-browser clients send no Origin.
+      allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host)),
+    });
+    app.decorate('io', io);
+    const registry = app.registry;
+
+    io.on('connection', (socket: WarSocket) => {
+      socket.data.user = null;
+
+      socket.on(
+        'subscribe',
+        handle(app.log, (input): SubscribeData => {
+          const { launchId, after } = parse(SubscribeInput, input);
+          const rt = registry.get(launchId);
+          if (!rt) throw new HttpError(404, 'not_found', `launch ${launchId} does not exist`);
+          // Joined and answered in the same tick: no push can fall between the answer and the room.
+          void socket.join(launchRoom(launchId));
+          const durable = rt.durableOffset;
+          if (after !== undefined && after <= durable && durable - after <= MAX_CATCH_UP_EVENTS && !rt.busy) {
+            return { kind: 'events', events: rt.eventsAfter(after), offset: durable };
+          }
+          return { kind: 'snapshot', snapshot: snapshot(rt.state, rt.clock.now(), rt.clock.speed) };
+        }),
+      );
+
+      socket.on(
+        'unsubscribe',
+        handle(app.log, (input) => {
+          const { launchId } = parse(UnsubscribeInput, input);
+          void socket.leave(launchRoom(launchId));
+          return null;
+        }),
+      );
+
+      socket.on(
+        'inbox:subscribe',
+        handle(app.log, (): Alert[] => {
+          void socket.join(INBOX);
+          return registry.all().flatMap((rt) => [...rt.state.alerts.values()]);
+        }),
+      );
+
+      socket.on(
+        'alert:ack',
+        handle(app.log, async (input): Promise<Alert> => {
+          const { alertId, by, action, note } = parse(SocketAckInput, input);
+          const rt = registry.forAlert(alertId);
+          if (!rt) throw new HttpError(404, 'not_found', `alert ${alertId} does not exist`);
+          const who = socket.data.user?.name ?? by;
+          if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
+          const outcome = acknowledge(rt.state, alertId, { by: who, action, note }, rt.clock.now());
+          if (!outcome.ok) throw new HttpError(404, 'not_found', outcome.message);
+          await rt.commit(outcome.events);
+          return outcome.alert;
+        }),
+      );
+    });
+
+    registry.on('committed', (rt, events) => broadcast(io, rt, events));
+    registry.on('feed', (rt) => {
+      const now = rt.clock.now();
+      io.to(launchRoom(rt.id)).emit('feed', {
+        launchId: rt.id,
+        offset: rt.durableOffset,
+        state: feedState(rt.state, now),
+        lastReadingAt:
+          rt.state.lastReadingAtMs === null ? null : new Date(rt.state.lastReadingAtMs).toISOString(),
+      });
+    });
+
+    // The launch clock for screens: once a second to every watched launch.
+    const clockTimer = setInterval(() => {
+      for (const rt of registry.all()) {
+        const room = launchRoom(rt.id);
+        if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
+        io.to(room).emit('clock', {
+          launchId: rt.id,
+          offset: rt.durableOffset,
+          now: new Date(rt.clock.now()).toISOString(),
+          speed: rt.clock.speed,
+        });
+      }
+    }, 1000);
+    clockTimer.unref();
+
+    app.addHook('onClose', async () => {
+      clearInterval(clockTimer);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    });
+  },
+  { name: 'socket', dependencies: ['registry'] },
+);
+
+export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function broadcast(
+  io: Server<ClientToServerEvents, ServerToClientEvents>,
+  rt: LaunchRuntime,
+  events: readonly LaunchEvent[],
+) {
+  const room = io.to(launchRoom(rt.id));
+  const both = io.to([launchRoom(rt.id), INBOX]);
+  for (const e of events) {
+    const base = { launchId: e.launchId, offset: e.offset };
+    switch (e.type) {
+      case 'reading.ingested':
+        room.emit('reading', { ...base, reading: e.reading });
+        break;
+      case 'checkpoint.evaluated':
+        room.emit('checkpoint', { ...base, result: e.result });
+        break;
+      case 'alert.raised':
+        both.emit('alert', { ...base, alert: e.alert, change: 'raised' });
+        break;
+      case 'alert.updated':
+        both.emit('alert', { ...base, alert: e.alert, change: 'updated' });
+        break;
+      case 'alert.acknowledged':
+        both.emit('alert:ack', { ...base, alert: e.alert });
+        break;
+      case 'alert.escalated':
+        both.emit('alert:escalated', { ...base, alert: e.alert });
+        break;
+      case 'clock.advanced':
+      case 'simulation.started':
+      case 'simulation.stopped':
+        room.emit('clock', { ...base, now: new Date(rt.clock.now()).toISOString(), speed: rt.clock.speed });
+        break;
+      case 'launch.created':
+        break;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { AckInput, type Alert } from '@warroom/shared';
+import { z } from 'zod';
+import { acknowledge } from '../engine/index';
+import { HttpError, notFound, parseInput } from '../http-errors';
+
+const AlertQuery = z.object({
+  status: z.enum(['open', 'acknowledged', 'cleared', 'all']).default('all'),
+  launchId: z.string().max(100).optional(),
+});
+
+export const alertRoutes: FastifyPluginAsync = async (app) => {
+  /** The inbox across launches, newest first. */
+  app.get('/api/alerts', async (req) => {
+    const q = parseInput(AlertQuery, req.query, 'query');
+    const alerts: Alert[] = [];
+    for (const rt of app.registry.all()) {
+      if (q.launchId && rt.id !== q.launchId) continue;
+      for (const a of rt.state.alerts.values())
+        if (q.status === 'all' || a.status === q.status) alerts.push(a);
+    }
+    return alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+  });
+
+  app.post('/api/alerts/:id/ack', async (req) => {
+    const { id } = parseInput(z.object({ id: z.string().min(1).max(200) }), req.params, 'path');
+    const input = parseInput(AckInput, req.body ?? {}, 'acknowledgement');
+    const rt = app.registry.forAlert(id);
+    if (!rt) throw notFound(`alert ${id}`);
+    const by = input.by;
+    if (!by) throw new HttpError(400, 'invalid_input', 'say who is acknowledging: "by" is required');
+    const outcome = acknowledge(rt.state, id, { by, action: input.action, note: input.note }, rt.clock.now());
+    if (!outcome.ok) throw notFound(`alert ${id}`);
+    await rt.commit(outcome.events);
+    return outcome.alert;
+  });
+};

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { MAX_READINGS_PER_REQUEST, ReadingInput, describeIssues } from '@warroom/shared';
+import { z } from 'zod';
+import { ingest, tick } from '../engine/index';
+import { HttpError, notFound, parseInput } from '../http-errors';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+/** Batched ingest is the fast path; a whole day of minutes fits in one request. */
+export const READINGS_BODY_LIMIT = 4 * 1024 * 1024;
+
+export const readingRoutes: FastifyPluginAsync = async (app) => {
+  app.post('/api/launches/:id/readings', { bodyLimit: READINGS_BODY_LIMIT }, async (req) => {
+    const { id } = parseInput(IdParams, req.params, 'path');
+    const rt = app.registry.get(id);
+    if (!rt) throw notFound(`launch ${id}`);
+    const body: unknown = req.body;
+    const valid: { index: number; reading: ReadingInput }[] = [];
+    const rejected: { index: number; message: string }[] = [];
+    if (Array.isArray(body)) {
+      if (body.length === 0 || body.length > MAX_READINGS_PER_REQUEST)
+        throw new HttpError(
+          400,
+          'invalid_input',
+          `send between 1 and ${MAX_READINGS_PER_REQUEST} readings in one request (got ${body.length})`,
+        );
+      body.forEach((item, index) => {
+        const r = ReadingInput.safeParse(item);
+        if (r.success) valid.push({ index, reading: r.data });
+        else rejected.push({ index, message: describeIssues(r.error.issues) });
+      });
+    } else {
+      valid.push({ index: 0, reading: parseInput(ReadingInput, body, 'reading') });
+    }
+    const now = rt.clock.now();
+    const outcome = ingest(rt.state, valid, now);
+    const events = [...outcome.events, ...(rt.driven ? [] : tick(rt.state, now))];
+    await rt.commit(events);
+    return {
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      rejected: [...rejected, ...outcome.rejected].sort((a, b) => a.index - b.index),
+    };
+  });
+};

@@ -1,0 +1,129 @@
+/**
+ * The simulations this server runs: starts them on a fresh simulated launch, stops them, and
+ * resumes the ones a restart interrupted.
+ */
+import {
+  type Launch,
+  LaunchInput,
+  type Scenario,
+  type SimulationInfo,
+  type SimulationInput,
+} from '@warroom/shared';
+import { MINUTE_MS } from '@warroom/shared';
+import { createLaunch } from '../engine/index';
+import { parseInput } from '../http-errors';
+import { type LaunchRegistry, newId } from '../launches/registry';
+import { SimulationRunner } from './runner';
+
+export const SCENARIO_LABELS: Record<Scenario, string> = {
+  'on-plan': '按计划',
+  'traffic-shortfall': '流量不足',
+  surge: '流量暴涨',
+  'conversion-drop': '转化下滑',
+  stockout: '售罄',
+  'feed-outage': '数据中断',
+  'late-and-duplicate': '迟到与重复数据',
+};
+
+/** A launch like the team's usual 10:00 场: ¥99 item, 30k visitors and 2,000 units planned. */
+export function simulatedLaunchInput(
+  scenario: Scenario,
+  startAtMs: number,
+  overrides: Record<string, unknown> = {},
+) {
+  const hhmm = new Date(startAtMs).toLocaleTimeString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
+  return parseInput(
+    LaunchInput,
+    {
+      name: `模拟 · ${SCENARIO_LABELS[scenario]} · ${hhmm} 场`,
+      startAt: new Date(startAtMs).toISOString(),
+      timezone: 'Asia/Shanghai',
+      durationMinutes: 180,
+      stock: 3000,
+      price: 99,
+      forecast: { template: { uv: 30_000, units: 2_000, gmv: 198_000 } },
+      ...overrides,
+    },
+    'launch',
+  );
+}
+
+export class SimulationManager {
+  private runners = new Map<string, SimulationRunner>();
+
+  constructor(
+    private readonly registry: LaunchRegistry,
+    private readonly log: { error: (o: object, msg: string) => void },
+  ) {}
+
+  async start(input: SimulationInput): Promise<{ simulationId: string; launchId: string; launch: Launch }> {
+    const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
+    // 开团 at the next whole minute; the simulated clock starts one minute before it (预热).
+    const startAtMs = Math.ceil((Date.now() + 1) / MINUTE_MS) * MINUTE_MS;
+    const launchInput = simulatedLaunchInput(input.scenario, startAtMs, input.launch);
+    const launch = createLaunch(launchInput, newId(), Date.now(), 'simulated');
+    const rt = await this.registry.create(launch);
+    const simulationId = newId();
+    const runner = new SimulationRunner(
+      rt,
+      { simulationId, scenario: input.scenario, speed: input.speed, seed },
+      (e) => this.log.error({ err: e, simulationId }, 'simulation could not record its facts'),
+    );
+    this.runners.set(simulationId, runner);
+    await runner.start(false);
+    return { simulationId, launchId: launch.id, launch };
+  }
+
+  /** After a restart: carry on every simulation whose log says it was still running. */
+  async resumeAll(): Promise<void> {
+    for (const rt of this.registry.all()) {
+      const sim = rt.state.simulation;
+      if (!sim?.running || rt.state.launch.clock !== 'simulated') continue;
+      const runner = new SimulationRunner(
+        rt,
+        {
+          simulationId: sim.simulationId,
+          scenario: sim.scenario as Scenario,
+          speed: sim.speed,
+          seed: sim.seed,
+        },
+        (e) =>
+          this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
+      );
+      this.runners.set(sim.simulationId, runner);
+      await runner.start(true);
+    }
+  }
+
+  get(simulationId: string): SimulationRunner | undefined {
+    return this.runners.get(simulationId);
+  }
+
+  async stop(simulationId: string): Promise<boolean> {
+    const runner = this.runners.get(simulationId);
+    if (!runner) return false;
+    await runner.stop('stopped');
+    return true;
+  }
+
+  list(): SimulationInfo[] {
+    return [...this.runners.entries()].map(([simulationId, r]) => ({
+      simulationId,
+      launchId: r.runtime.id,
+      scenario: r.options.scenario,
+      speed: r.options.speed,
+      seed: r.options.seed,
+      running: r.running,
+    }));
+  }
+
+  /** Stops feeding without recording a stop: a restart resumes these. */
+  async close(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop('interrupted')));
+  }
+}
