@@ -1,0 +1,27 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { matchRoute, usePath } from './router';
+import { useLang, useT } from './hooks';
+import { HomePage } from './home/HomePage';
+
+// The big screen is the route that must load fast; the others load on demand.
+const ScreenPage = lazy(() => import('./screen/ScreenPage'));
+const ConsolePage = lazy(() => import('./console/ConsolePage'));
+const AdminPage = lazy(() => import('./admin/AdminPage'));
+
+export function App() {
+  const route = matchRoute(usePath());
+  const lang = useLang();
+  const t = useT();
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+  return (
+    <Suspense fallback={<div className="page-loading">{t('loading')}</div>}>
+      {route.name === 'screen' && <ScreenPage launchId={route.launchId} />}
+      {route.name === 'console' && <ConsolePage />}
+      {route.name === 'admin' && <AdminPage />}
+      {route.name === 'home' && <HomePage />}
+      {route.name === 'notFound' && <HomePage />}
+    </Suspense>
+  );
+}

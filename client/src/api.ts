@@ -1,0 +1,62 @@
+/** HTTP calls to the server. Errors come back as ApiError with the server's code and details. */
+import type {
+  Alert,
+  IngestReport,
+  Launch,
+  LaunchInput,
+  LaunchSummary,
+  SimulationInput,
+  Targets,
+} from '@warroom/shared';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    throw new ApiError(err?.message ?? res.statusText, res.status, err?.code ?? 'http', err?.details);
+  }
+  return json as T;
+}
+
+export interface ForecastPreviewPoint {
+  minute: number;
+  uv: number;
+  units: number;
+  gmv: number;
+}
+
+export const api = {
+  launches: () => request<LaunchSummary[]>('GET', '/api/launches'),
+  createLaunch: (input: LaunchInput) => request<Launch>('POST', '/api/launches', input),
+  alerts: (status: 'open' | 'acknowledged' | 'cleared' | 'all' = 'all') =>
+    request<Alert[]>('GET', `/api/alerts?status=${status}`),
+  ack: (alertId: string, body: { by: string; action?: string; note?: string }) =>
+    request<Alert>('POST', `/api/alerts/${encodeURIComponent(alertId)}/ack`, body),
+  startSimulation: (input: SimulationInput) =>
+    request<{ simulationId: string; launchId: string }>('POST', '/api/simulations', input),
+  forecastPreview: (input: {
+    startAt: string;
+    timezone?: string;
+    durationMinutes?: number;
+    targets: Targets;
+  }) => request<{ forecast: ForecastPreviewPoint[] }>('POST', '/api/forecast/preview', input),
+  postReadings: (launchId: string, readings: unknown) =>
+    request<IngestReport>('POST', `/api/launches/${encodeURIComponent(launchId)}/readings`, readings),
+};

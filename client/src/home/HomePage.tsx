@@ -1,0 +1,98 @@
+/** The launch list with links to each big screen, and a one-click simulation. */
+import { useEffect, useState } from 'react';
+import type { LaunchSummary } from '@warroom/shared';
+import { api } from '../api';
+import { useLang, useT } from '../hooks';
+import { Link, navigate } from '../router';
+import { formatClock } from '../format';
+import { LangSwitch } from '../LangSwitch';
+import './home.css';
+
+export function Nav() {
+  const t = useT();
+  return (
+    <nav className="topnav">
+      <strong>{t('appName')}</strong>
+      <Link href="/">{t('navLaunches')}</Link>
+      <Link href="/console">{t('navConsole')}</Link>
+      <Link href="/admin">{t('navAdmin')}</Link>
+      <span className="spacer" />
+      <LangSwitch className="btn" />
+    </nav>
+  );
+}
+
+export function HomePage() {
+  const t = useT();
+  const lang = useLang();
+  const [launches, setLaunches] = useState<LaunchSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api
+        .launches()
+        .then((l) => live && setLaunches(l))
+        .catch((e: Error) => live && setError(e.message));
+    void load();
+    const id = setInterval(load, 5000);
+    return () => {
+      live = false;
+      clearInterval(id);
+    };
+  }, []);
+
+  const quickSim = async () => {
+    setBusy(true);
+    try {
+      const { launchId } = await api.startSimulation({ scenario: 'traffic-shortfall', speed: 30 });
+      navigate(`/screen/${encodeURIComponent(launchId)}`);
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page">
+      <Nav />
+      <main className="page-body">
+        <div className="toolbar">
+          <h1>{t('launches')}</h1>
+          <span className="spacer" />
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void quickSim()}>
+            ▶ {t('quickSim')}
+          </button>
+        </div>
+        {error && <p className="level-critical">{t('error', { msg: error })}</p>}
+        {launches === null ? (
+          <p>{t('loading')}</p>
+        ) : launches.length === 0 ? (
+          <p>{t('noLaunches')}</p>
+        ) : (
+          <ul className="launch-list" data-testid="launch-list">
+            {[...launches]
+              .sort((a, b) => b.startAt.localeCompare(a.startAt))
+              .map((l) => (
+                <li key={l.id}>
+                  <Link href={`/screen/${encodeURIComponent(l.id)}`}>{l.name}</Link>
+                  <span className="num">
+                    {l.startAt.slice(0, 10)} {formatClock(Date.parse(l.startAt), l.timezone, false)}
+                  </span>
+                  <span>{t('readingsCount', { n: l.readings })}</span>
+                  <span className={l.openAlerts > 0 ? 'level-critical' : 'level-ok'}>
+                    {t('openAlerts', { n: l.openAlerts })}
+                  </span>
+                  <span className="muted">
+                    {lang === 'zh' ? (l.clock === 'simulated' ? '模拟' : '实时') : l.clock}
+                  </span>
+                </li>
+              ))}
+          </ul>
+        )}
+      </main>
+    </div>
+  );
+}

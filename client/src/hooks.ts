@@ -1,0 +1,40 @@
+/** Small hooks shared by the pages. */
+import { useCallback, useEffect, useState } from 'react';
+import { translate, type MessageKey } from './i18n';
+import { useStore } from './store';
+import { selectLang } from './store/selectors';
+import type { LaunchState } from './store/launchFold';
+import { watchInbox, watchLaunch } from './socket';
+
+export function useLang() {
+  return useStore(selectLang);
+}
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function useT(): Translate {
+  const lang = useLang();
+  return useCallback((key, params) => translate(lang, key, params), [lang]);
+}
+
+/** Wall-clock time, re-rendering every `intervalMs`. */
+export function useNow(intervalMs = 500): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+/** Subscribes to a launch for as long as the component is mounted and returns its state. */
+export function useLaunch(launchId: string): { state: LaunchState | undefined; error: string | undefined } {
+  useEffect(() => watchLaunch(launchId), [launchId]);
+  const state = useStore(useCallback((s) => s.launches[launchId], [launchId]));
+  const error = useStore(useCallback((s) => s.launchErrors[launchId], [launchId]));
+  return { state, error };
+}
+
+export function useInbox() {
+  useEffect(() => watchInbox(), []);
+}

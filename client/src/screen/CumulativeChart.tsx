@@ -1,0 +1,160 @@
+/** Cumulative actual (solid) vs forecast (dashed), ±tolerance band, checkpoints marked by result. */
+import { useEffect, useRef, useState } from 'react';
+import type { Metric } from '@warroom/shared';
+import { useChart } from '../charts/useChart';
+import { useUnit } from '../charts/useUnit';
+import { COLORS } from '../charts/theme';
+import { CHECKPOINT_MARK, checkpointViews, cumulativeSeries, featuredAlert, levelOf } from '../derive';
+import { useLang, useT } from '../hooks';
+import { metricLabel } from '../i18n';
+import { formatCompact, formatPercent } from '../format';
+import type { LaunchState } from '../store/launchFold';
+
+const CHART_METRICS: readonly Metric[] = ['gmv', 'units', 'uv'];
+
+function baseOption() {
+  return {
+    animationDurationUpdate: 400,
+    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category' as const, boundaryGap: false, data: [] as string[] },
+    yAxis: { type: 'value' as const, splitLine: { lineStyle: { color: COLORS.line } } },
+    series: [
+      {
+        id: 'lower',
+        type: 'line' as const,
+        stack: 'band',
+        symbol: 'none',
+        data: [],
+        lineStyle: { opacity: 0 },
+      },
+      {
+        id: 'band',
+        type: 'line' as const,
+        stack: 'band',
+        symbol: 'none',
+        data: [],
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: COLORS.band },
+      },
+      {
+        id: 'forecast',
+        type: 'line' as const,
+        symbol: 'none',
+        data: [],
+        lineStyle: { type: 'dashed' as const, color: COLORS.forecast },
+      },
+      { id: 'actual', type: 'line' as const, symbol: 'none', data: [], lineStyle: { color: COLORS.actual } },
+    ],
+  };
+}
+
+export function CumulativeChart({ state }: { state: LaunchState }) {
+  const t = useT();
+  const lang = useLang();
+  const u = useUnit();
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useChart(el, baseOption);
+  const [chosen, setChosen] = useState<Metric | null>(null);
+  const alertMetric = featuredAlert(state)?.metric;
+  // Follow the alert's metric unless someone picked one by hand.
+  const metric: Metric = chosen ?? (alertMetric && CHART_METRICS.includes(alertMetric) ? alertMetric : 'gmv');
+  const tol = state.launch.tolerance;
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    const s = cumulativeSeries(state, metric);
+    const money = metric === 'gmv';
+    const marks = checkpointViews(state).map((cp) => {
+      const level = cp.worst ? levelOf(cp.worst.deviation, tol) : 'ok';
+      const color =
+        cp.state === 'pending'
+          ? COLORS.pending
+          : cp.state === 'incomplete'
+            ? COLORS.warning
+            : cp.state === 'breached'
+              ? level === 'critical'
+                ? COLORS.critical
+                : COLORS.warning
+              : COLORS.ok;
+      return {
+        xAxis: String(cp.t),
+        lineStyle: {
+          color,
+          type: cp.state === 'pending' ? ('dotted' as const) : ('solid' as const),
+          width: 2,
+        },
+        label: {
+          formatter: `T+${cp.t} ${CHECKPOINT_MARK[cp.state]}`,
+          color,
+          fontSize: u * 0.95,
+          fontWeight: 700,
+        },
+      };
+    });
+    if (el.current) el.current.dataset.hasData = String(s.actual.some((v) => v !== null));
+    instance.setOption({
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      grid: { top: u * 2, right: u * 1.4 },
+      xAxis: {
+        data: s.minutes.map(String),
+        axisLabel: { color: COLORS.muted, fontSize: u * 0.85, formatter: (v: string) => `T+${v}` },
+        axisLine: { lineStyle: { color: COLORS.line } },
+      },
+      yAxis: {
+        axisLabel: {
+          color: COLORS.muted,
+          fontSize: u * 0.85,
+          formatter: (v: number) => (money ? '¥' : '') + formatCompact(lang, v),
+        },
+      },
+      series: [
+        { id: 'lower', data: s.lower },
+        { id: 'band', data: s.bandWidth },
+        { id: 'forecast', data: s.forecast, lineStyle: { width: u * 0.14 } },
+        {
+          id: 'actual',
+          data: s.actual,
+          lineStyle: { width: u * 0.22 },
+          markLine: { symbol: 'none', silent: true, animation: false, data: marks },
+        },
+      ],
+    });
+  }, [chart, state, metric, lang, u, tol]);
+
+  return (
+    <section className="chart-panel panel" data-testid="chart-cumulative" data-metric={metric}>
+      <div className="chart-head">
+        <span className="title">
+          {t('chartCumulative')} · {metricLabel(lang, metric)}
+        </span>
+        <span>
+          <i className="legend-swatch" />
+          {t('actual')}
+        </span>
+        <span>
+          <i className="legend-swatch dashed" />
+          {t('forecast')}
+        </span>
+        <span>
+          <i className="legend-swatch band" />
+          {t('chartBand', { tol: formatPercent(lang, tol, 0) })}
+        </span>
+        <span className="switch">
+          {CHART_METRICS.map((m) => (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={m === metric}
+              data-testid={`chart-metric-${m}`}
+              onClick={() => setChosen(m === chosen ? null : m)}
+            >
+              {metricLabel(lang, m)}
+            </button>
+          ))}
+        </span>
+      </div>
+      <div className="chart" ref={el} data-testid="chart-container" />
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+/** The big screen (大屏) for one launch: read from five metres, unattended all day. */
+import { useNow, useLaunch, useT } from '../hooks';
+import { useStore } from '../store';
+import { selectConnection } from '../store/selectors';
+import { launchNow } from '../store/launchFold';
+import { formatAge } from '../format';
+import { useLang } from '../hooks';
+import { Header } from './Header';
+import { KpiTiles } from './KpiTiles';
+import { CumulativeChart } from './CumulativeChart';
+import { MinuteChart } from './MinuteChart';
+import { AlertPanel } from './AlertPanel';
+import { CheckpointTimeline } from './CheckpointTimeline';
+import { RunSheetStrip } from './RunSheetStrip';
+import './screen.css';
+import './alert.css';
+
+/** Launch-clock age (ms) after which the data counts as stale (SCREENS.md: amber after 2 minutes). */
+export const STALE_AFTER_MS = 2 * 60_000;
+
+export default function ScreenPage({ launchId, replay = false }: { launchId: string; replay?: boolean }) {
+  const { state, error } = useLaunch(launchId);
+  const connection = useStore(selectConnection);
+  const wallNow = useNow(250);
+  const t = useT();
+  const lang = useLang();
+  const down = connection.status === 'reconnecting';
+  const nowMs = state ? launchNow(state.clock, wallNow) : wallNow;
+  const age = state?.lastReadingAt != null ? nowMs - state.lastReadingAt : null;
+  const stale =
+    !!state && state.feed !== 'ended' && (state.feed === 'stale' || (age !== null && age > STALE_AFTER_MS));
+
+  return (
+    <div className="screen" data-testid="screen" data-connection={connection.status}>
+      {down && (
+        <div className="banner banner-down" data-testid="connection-banner" role="alert">
+          {t('disconnected')}
+          {connection.downSince !== null && (
+            <small>{t('disconnectedSince', { age: formatAge(lang, wallNow - connection.downSince) })}</small>
+          )}
+        </div>
+      )}
+      {!down && stale && age !== null && (
+        <div className="banner banner-stale" data-testid="stale-banner" role="status">
+          {t('staleBanner', { age: formatAge(lang, age) })}
+        </div>
+      )}
+      {!state ? (
+        <div className="page-loading" style={{ gridRow: '1 / -1' }}>
+          {error ? `${t('notFound')} · ${error}` : t('loading')}
+        </div>
+      ) : (
+        <>
+          <Header state={state} nowMs={nowMs} age={age} stale={stale} down={down} replay={replay} />
+          <KpiTiles state={state} />
+          <div className="main">
+            <div className="charts">
+              <CumulativeChart state={state} />
+              <MinuteChart state={state} />
+            </div>
+            <AlertPanel state={state} nowMs={nowMs} />
+          </div>
+          <div className="bottom">
+            <CheckpointTimeline state={state} nowMs={nowMs} />
+            <RunSheetStrip state={state} nowMs={nowMs} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * The one module that talks Socket.IO. It binds server pushes to store actions and keeps what this
+ * page watches subscribed across reconnects: on every (re)connect a launch is re-subscribed with
+ * `after` = the last applied offset, so a screen catches up without a reload or a blank chart.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AckEnvelope,
+  Alert,
+  ClientToServerEvents,
+  LaunchEventBody,
+  ServerToClientEvents,
+  SubscribeData,
+} from '@warroom/shared';
+import { useStore } from './store';
+
+type WarroomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** `inbox:subscribe` is in the brief's contract but not yet in shared's ClientToServerEvents. */
+type InboxEmitter = {
+  timeout(ms: number): {
+    emit(
+      event: 'inbox:subscribe',
+      input: object,
+      ack: (err: Error | null, r: AckEnvelope<Alert[]>) => void,
+    ): void;
+  };
+};
+
+const ACK_TIMEOUT_MS = 8000;
+let socket: WarroomSocket | null = null;
+const watchedLaunches = new Map<string, number>();
+let inboxWatchers = 0;
+const syncing = new Set<string>();
+const syncAgain = new Set<string>();
+const behindTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+function store() {
+  return useStore.getState();
+}
+
+/** Subscribes (or catches up) one launch; coalesces overlapping requests. */
+function syncLaunch(launchId: string): void {
+  const s = socket;
+  if (!s?.connected || !watchedLaunches.has(launchId)) return;
+  if (syncing.has(launchId)) {
+    syncAgain.add(launchId);
+    return;
+  }
+  syncing.add(launchId);
+  const known = store().launches[launchId];
+  const input = known ? { launchId, after: known.offset } : { launchId };
+  s.timeout(ACK_TIMEOUT_MS).emit('subscribe', input, (err: Error | null, r: AckEnvelope<SubscribeData>) => {
+    syncing.delete(launchId);
+    if (err) {
+      // No answer in time: try again unless the connection dropped (connect re-syncs then).
+      if (s.connected) setTimeout(() => syncLaunch(launchId), 1000);
+      return;
+    }
+    if (!r.ok) store().setLaunchError(launchId, r.error.message);
+    else if (r.data.kind === 'snapshot') store().loadSnapshot(r.data.snapshot);
+    else store().applyEvents(launchId, r.data.events);
+    store().markEvent();
+    if (syncAgain.delete(launchId)) syncLaunch(launchId);
+  });
+}
+
+function syncInbox(): void {
+  const s = socket;
+  if (!s?.connected || inboxWatchers === 0) return;
+  (s as unknown as InboxEmitter).timeout(ACK_TIMEOUT_MS).emit('inbox:subscribe', {}, (err, r) => {
+    if (err) {
+      if (s.connected) setTimeout(syncInbox, 1000);
+      return;
+    }
+    if (r.ok) store().setInbox(r.data);
+  });
+}
+
+/** A pushed fact: fold it if it is next in line; on a gap, catch up from the log instead. */
+function onPush(launchId: string, offset: number, body: LaunchEventBody): void {
+  store().markEvent();
+  if ('alert' in body) store().upsertInboxAlert(body.alert);
+  if (!watchedLaunches.has(launchId)) return;
+  if (store().applyPush(launchId, offset, body) === 'gap') syncLaunch(launchId);
+}
+
+/** A clock tick names the latest offset; if we are still behind it shortly after, catch up. */
+function checkBehind(launchId: string, offset: number): void {
+  const state = store().launches[launchId];
+  if (!state || state.offset >= offset || behindTimers.has(launchId)) return;
+  behindTimers.set(
+    launchId,
+    setTimeout(() => {
+      behindTimers.delete(launchId);
+      const now = store().launches[launchId];
+      if (now && now.offset < offset) syncLaunch(launchId);
+    }, 1500),
+  );
+}
+
+function connect(): WarroomSocket {
+  if (socket) return socket;
+  const s: WarroomSocket = io({ reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  socket = s;
+  s.on('connect', () => {
+    store().setConnection('connected');
+    for (const id of watchedLaunches.keys()) syncLaunch(id);
+    syncInbox();
+  });
+  s.on('disconnect', () => store().setConnection('reconnecting'));
+  s.io.on('reconnect_attempt', () => store().setConnection('reconnecting'));
+  s.on('connect_error', () => store().setConnection('reconnecting'));
+  s.on('reading', (p) => {
+    const now = store().launches[p.launchId]?.clock;
+    const at = now ? new Date(now.nowMs + (Date.now() - now.at) * now.speed) : new Date();
+    onPush(p.launchId, p.offset, { type: 'reading.ingested', reading: p.reading, now: at.toISOString() });
+  });
+  s.on('checkpoint', (p) => onPush(p.launchId, p.offset, { type: 'checkpoint.evaluated', result: p.result }));
+  s.on('alert', (p) =>
+    onPush(p.launchId, p.offset, {
+      type: p.change === 'raised' ? 'alert.raised' : 'alert.updated',
+      alert: p.alert,
+    }),
+  );
+  s.on('alert:ack', (p) => onPush(p.launchId, p.offset, { type: 'alert.acknowledged', alert: p.alert }));
+  s.on('alert:escalated', (p) => onPush(p.launchId, p.offset, { type: 'alert.escalated', alert: p.alert }));
+  s.on('clock', (p) => {
+    store().markEvent();
+    store().setClock(p.launchId, p.now, p.speed);
+    checkBehind(p.launchId, p.offset);
+  });
+  s.on('feed', (p) => {
+    store().markEvent();
+    store().setFeed(p.launchId, p.state, p.lastReadingAt);
+  });
+  return s;
+}
+
+/** Keeps a launch subscribed while the returned function has not been called. */
+export function watchLaunch(launchId: string): () => void {
+  watchedLaunches.set(launchId, (watchedLaunches.get(launchId) ?? 0) + 1);
+  const s = connect();
+  if (s.connected) syncLaunch(launchId);
+  return () => {
+    const n = (watchedLaunches.get(launchId) ?? 1) - 1;
+    if (n > 0) {
+      watchedLaunches.set(launchId, n);
+      return;
+    }
+    watchedLaunches.delete(launchId);
+    if (s.connected) s.emit('unsubscribe', { launchId }, () => undefined);
+  };
+}
+
+/** Keeps the alert inbox of every launch flowing while the returned function has not been called. */
+export function watchInbox(): () => void {
+  inboxWatchers += 1;
+  const s = connect();
+  if (s.connected) syncInbox();
+  return () => {
+    inboxWatchers -= 1;
+  };
+}
