@@ -85,13 +85,16 @@ class LogWriter {
   }
 }
 
-export class FileEventStore implements EventStore {
-  readonly kind = 'file' as const;
+/**
+ * Append-only JSONL logs, one file per stream id in `dataDir/subdir`, each line an object with a
+ * 1-based `offset`. Launch event logs use it, and so does the accounts log.
+ */
+export class JsonlLogStore<E extends { offset: number }> {
   private readonly dir: string;
   private writers = new Map<string, Promise<LogWriter>>();
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'launches');
+  constructor(dataDir: string, subdir: string) {
+    this.dir = join(dataDir, subdir);
   }
 
   async init(): Promise<void> {
@@ -112,7 +115,7 @@ export class FileEventStore implements EventStore {
       .sort();
   }
 
-  async read(launchId: string): Promise<{ events: LaunchEvent[]; problems: StoreProblem[] }> {
+  async read(launchId: string): Promise<{ events: E[]; problems: StoreProblem[] }> {
     const path = this.path(launchId);
     let raw: Buffer;
     try {
@@ -124,7 +127,7 @@ export class FileEventStore implements EventStore {
     const problems: StoreProblem[] = [];
     let goodEnd = raw.lastIndexOf(0x0a) + 1; // everything up to the last newline
     const tail = raw.subarray(goodEnd);
-    const events: LaunchEvent[] = [];
+    const events: E[] = [];
     const text = raw.subarray(0, goodEnd).toString('utf8');
     let lineNo = 0;
     let start = 0;
@@ -133,9 +136,9 @@ export class FileEventStore implements EventStore {
       const line = text.slice(start, nl);
       lineNo++;
       start = nl + 1;
-      let event: LaunchEvent;
+      let event: E;
       try {
-        event = JSON.parse(line) as LaunchEvent;
+        event = JSON.parse(line) as E;
       } catch {
         if (start >= text.length && tail.length === 0) {
           // A complete-looking last line that does not parse is a torn write too.
@@ -177,7 +180,7 @@ export class FileEventStore implements EventStore {
     };
   }
 
-  async append(launchId: string, events: readonly LaunchEvent[]): Promise<void> {
+  async append(launchId: string, events: readonly E[]): Promise<void> {
     if (events.length === 0) return;
     let data = '';
     for (const e of events) data += JSON.stringify(e) + '\n';
@@ -237,5 +240,14 @@ async function syncDir(dir: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/** The embedded launch store: DATA_DIR/launches/<launchId>.jsonl. */
+export class FileEventStore extends JsonlLogStore<LaunchEvent> implements EventStore {
+  readonly kind = 'file' as const;
+
+  constructor(dataDir: string) {
+    super(dataDir, 'launches');
   }
 }
