@@ -14,20 +14,47 @@ import {
 
 export type ForecastMinute = MetricValues & { minute: number };
 
+/** Shape constants of the template (weights are relative; only their ratios matter). */
+const SPIKE = 6; // the 开团 rush …
+const SPIKE_DECAY_MINUTES = 10; // … gone within about half an hour
+const EARLY = 2.2; // the opening hours' crowd …
+const EARLY_DECAY_MINUTES = 70; // … fading over the first three hours or so
+const FLOOR = 0.085; // the day's own traffic at its busiest hour (20:00) …
+const NIGHT_FLOOR = 0.2; // … and the share of that left at 04:00
+const EVENING = 0.35; // 返场: the second peak …
+const EVENING_HOUR = 20; // … around 20:00 local time …
+const EVENING_WIDTH_HOURS = 0.6; // … about an hour and a half wide …
+const EVENING_AFTER_MINUTES = 90; // … once the opening rush is over (it merges with a late start)
+
 /**
  * Relative weight of minute m in the planned shape: a spike at 开团 that decays within the first
- * half hour, a slower decay over the first hours, a low daytime floor, and a second peak around
- * 20:00 local time (返场). For a day-long launch this puts roughly 60–80% in the first three hours.
+ * half hour, a slower decay over the first hours, a floor that follows the time of day (quiet at
+ * night, busiest in the evening), and a second peak around 20:00 local time (返场). For a day-long
+ * launch this puts roughly 65–77% of the weight in the first three hours whatever the start hour;
+ * the 20:00 peak stands out as its own local maximum when 开团 is at least three hours earlier.
  */
 export function templateWeight(minute: number, startAtMs: number, timezone: string): number {
-  const spike = 6 * Math.exp(-minute / 10);
-  const early = 2.2 * Math.exp(-minute / 70);
-  const floor = 0.06;
+  const spike = SPIKE * Math.exp(-minute / SPIKE_DECAY_MINUTES);
+  const early = EARLY * Math.exp(-minute / EARLY_DECAY_MINUTES);
   const local = zonedParts(startAtMs + minute * MINUTE_MS, timezone);
-  const hourOfDay = local.hour + local.minute / 60;
-  const fromEight = Math.min(Math.abs(hourOfDay - 20), 24 - Math.abs(hourOfDay - 20));
-  const evening = minute >= 180 ? 0.25 * Math.exp(-(fromEight * fromEight) / (2 * 0.75 * 0.75)) : 0;
+  const hour = local.hour + local.minute / 60;
+  const floor = FLOOR * dayActivity(hour);
+  const fromPeak = Math.min(Math.abs(hour - EVENING_HOUR), 24 - Math.abs(hour - EVENING_HOUR));
+  const gate = 1 / (1 + Math.exp(-(minute - EVENING_AFTER_MINUTES) / 20));
+  const evening = EVENING * gate * Math.exp(-(fromPeak * fromPeak) / (2 * EVENING_WIDTH_HOURS ** 2));
   return spike + early + floor + evening;
+}
+
+/**
+ * Time-of-day activity in [NIGHT_FLOOR, 1]: lowest at 04:00, rising smoothly through the day to
+ * 20:00, falling smoothly through the night. Smooth with zero slope at both ends, so it adds no
+ * peak of its own and does not move the 20:00 one.
+ */
+function dayActivity(hour: number): number {
+  const x = (((hour - 4) % 24) + 24) % 24; // hours since 04:00
+  const rise =
+    x <= 16 ? (1 - Math.cos((Math.PI * x) / 16)) / 2 : (1 + Math.cos((Math.PI * (x - 16)) / 8)) / 2;
+  return NIGHT_FLOOR + (1 - NIGHT_FLOOR) * rise;
 }
 
 /** Derived ratios the template uses for the metrics without a target. */
@@ -36,6 +63,11 @@ const FAV_PER_UV = 0.08;
 const CART_PER_UNIT = 2.5;
 const UNITS_PER_ORDER = 1.15;
 
+/**
+ * The template curve: uv, units and gmv follow the planned shape and sum to their targets exactly
+ * at four decimals (largest-remainder rounding); pv, fav, cart and orders are derived per minute
+ * from the team's usual ratios.
+ */
 export function templateForecast(
   targets: Targets,
   durationMinutes: number,
@@ -44,21 +76,42 @@ export function templateForecast(
 ): ForecastMinute[] {
   const weights = Array.from({ length: durationMinutes }, (_, m) => templateWeight(m, startAtMs, timezone));
   const total = weights.reduce((a, b) => a + b, 0);
-  return weights.map((w, minute) => {
-    const share = w / total;
-    const uv = round4(targets.uv * share);
-    const units = round4(targets.units * share);
-    return {
-      minute,
-      uv,
-      pv: round4(uv * PV_PER_UV),
-      fav: round4(uv * FAV_PER_UV),
-      cart: round4(units * CART_PER_UNIT),
-      orders: round4(units / UNITS_PER_ORDER),
-      units,
-      gmv: round4(targets.gmv * share),
-    };
-  });
+  const shares = weights.map((w) => w / total);
+  const uv = apportion(targets.uv, shares);
+  const units = apportion(targets.units, shares);
+  const gmv = apportion(targets.gmv, shares);
+  return shares.map((_, minute) => ({
+    minute,
+    uv: uv[minute]!,
+    pv: round4(uv[minute]! * PV_PER_UV),
+    fav: round4(uv[minute]! * FAV_PER_UV),
+    cart: round4(units[minute]! * CART_PER_UNIT),
+    orders: round4(units[minute]! / UNITS_PER_ORDER),
+    units: units[minute]!,
+    gmv: gmv[minute]!,
+  }));
+}
+
+/**
+ * Splits `target` by `shares` (summing to 1) into values with four decimals whose sum is the
+ * target at four decimals: each gets the floor of its quota, and the ticks left over go to the
+ * largest remainders (ties to the earlier minute).
+ */
+function apportion(target: number, shares: readonly number[]): number[] {
+  const ticks = BigInt(target.toFixed(4).replace('.', ''));
+  const scaled = Number(ticks);
+  const floors = shares.map((s) => Math.floor(scaled * s));
+  let left = ticks - floors.reduce((a, b) => a + BigInt(b), 0n);
+  const order = shares
+    .map((s, i) => ({ i, rem: scaled * s - floors[i]! }))
+    .sort((a, b) => b.rem - a.rem || a.i - b.i);
+  for (let k = 0; left > 0n && shares.length > 0; k = (k + 1) % shares.length, left--)
+    floors[order[k]!.i]! += 1;
+  for (; left < 0n; left++) {
+    const i = floors.findIndex((f) => f > 0);
+    floors[i]! -= 1;
+  }
+  return floors.map((f) => f / 10_000);
 }
 
 function round4(x: number): number {
