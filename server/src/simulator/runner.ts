@@ -87,7 +87,8 @@ export class SimulationRunner {
     ) {
       const d = this.deliveries[this.next++]!;
       const at = state.startMs + d.sendAtMs;
-      bodies.push(...tick(state, at));
+      // The clock acts on everything due before this delivery, not on the delivery itself.
+      bodies.push(...tick(state, at - 1));
       bodies.push(
         ...ingest(
           state,
