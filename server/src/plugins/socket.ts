@@ -187,6 +187,11 @@ function broadcast(
   rt: LaunchRuntime,
   events: readonly LaunchEvent[],
 ) {
+  // Nobody to tell: skip encoding a packet per event (a batch of readings is hundreds of them).
+  // The in-memory adapter's rooms are every subscriber there is; a cluster adapter (Redis) must
+  // ask the adapter instead, as must the clock timer above.
+  const rooms = io.sockets.adapter.rooms;
+  if ((rooms.get(launchRoom(rt.id))?.size ?? 0) === 0 && (rooms.get(INBOX)?.size ?? 0) === 0) return;
   const room = io.to(launchRoom(rt.id));
   const both = io.to([launchRoom(rt.id), INBOX]);
   for (const e of events) {
