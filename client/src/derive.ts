@@ -127,9 +127,14 @@ export interface PerMinute {
   forecastUnits: number[];
 }
 
+/** Minutes shown by the per-minute chart: a sliding hour, so bars stay readable on a long launch. */
+export const MINUTE_WINDOW = 60;
+
 export function perMinuteSeries(state: LaunchState): PerMinute {
   const out: PerMinute = { minutes: [], uv: [], units: [], forecastUv: [], forecastUnits: [] };
-  for (let m = 0; m < state.launch.durationMinutes; m++) {
+  const duration = state.launch.durationMinutes;
+  const end = Math.min(duration, Math.max(MINUTE_WINDOW, lastMinute(state) + 6));
+  for (let m = Math.max(0, end - MINUTE_WINDOW); m < end; m++) {
     const r = state.readings.get(m);
     out.minutes.push(m);
     out.uv.push(r ? r.uv : null);

@@ -127,7 +127,10 @@ function connect(): WarroomSocket {
   s.on('clock', (p) => {
     store().markEvent();
     store().setClock(p.launchId, p.now, p.speed);
-    checkBehind(p.launchId, p.offset);
+    // clock.advanced and simulation.* log events arrive as clock pushes with their own offset;
+    // the periodic tick repeats the latest offset (a duplicate here).
+    const outcome = store().applyPush(p.launchId, p.offset, { type: 'clock.advanced', now: p.now });
+    if (outcome === 'gap') checkBehind(p.launchId, p.offset);
   });
   s.on('feed', (p) => {
     store().markEvent();

@@ -1,3 +1,211 @@
+/** Launch setup: the form (validated with shared's LaunchInput), the live forecast preview, simulations. */
+import { useMemo, useState, type ReactNode } from 'react';
+import { METRICS, SCENARIOS, defaultPlaybook, type Metric, type Scenario } from '@warroom/shared';
+import { api, ApiError } from '../api';
+import { useLang, useT } from '../hooks';
+import { metricLabel, SCENARIO_LABELS, type MessageKey } from '../i18n';
+import { Link, navigate } from '../router';
+import { Nav } from '../home/HomePage';
+import { ForecastPreview } from './ForecastPreview';
+import { FieldError, PlaybookEditor } from './PlaybookEditor';
+import {
+  errorAt,
+  initialForm,
+  serverErrors,
+  validate,
+  type FieldErrors,
+  type LaunchForm,
+} from './launchForm';
+import './admin.css';
+
+function Field(props: { label: string; error: string | undefined; children: ReactNode; wide?: boolean }) {
+  return (
+    <label className={`field${props.wide ? ' wide' : ''}${props.error ? ' invalid' : ''}`}>
+      <span>{props.label}</span>
+      {props.children}
+      <FieldError message={props.error} />
+    </label>
+  );
+}
+
 export default function AdminPage() {
-  return <div>admin</div>;
+  const t = useT();
+  const lang = useLang();
+  const [form, setForm] = useState<LaunchForm>(() => initialForm(Date.now()));
+  const [submitted, setSubmitted] = useState(false);
+  const [serverIssues, setServerIssues] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<ReactNode>(null);
+  const [scenario, setScenario] = useState<Scenario>('traffic-shortfall');
+  const [speed, setSpeed] = useState('30');
+  const [useForm, setUseForm] = useState(false);
+  const { input, errors: clientErrors } = useMemo(() => validate(form), [form]);
+  const errors = submitted ? { ...serverIssues, ...clientErrors } : {};
+  const set = <K extends keyof LaunchForm>(key: K, value: LaunchForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setServerIssues({});
+  };
+  const text = (key: keyof LaunchForm, label: MessageKey, path: string, type = 'text') => (
+    <Field label={t(label)} error={errorAt(errors, path)}>
+      <input
+        type={type}
+        data-testid={`field-${key}`}
+        value={form[key] as string}
+        onChange={(e) => set(key, e.target.value as never)}
+      />
+    </Field>
+  );
+
+  const create = async () => {
+    setSubmitted(true);
+    if (!input) {
+      setMessage(<span className="level-warning">{t('fixErrors')}</span>);
+      return;
+    }
+    try {
+      const launch = await api.createLaunch(input);
+      setMessage(
+        <span className="level-ok" data-testid="created">
+          {t('created', { name: launch.name })} ·{' '}
+          <Link href={`/screen/${encodeURIComponent(launch.id)}`}>{t('openScreen')}</Link>
+        </span>,
+      );
+    } catch (e) {
+      if (e instanceof ApiError) setServerIssues(serverErrors(e.details));
+      setMessage(<span className="level-critical">{t('error', { msg: (e as Error).message })}</span>);
+    }
+  };
+
+  const startSimulation = async () => {
+    try {
+      const overrides = useForm && input ? { launch: { ...input } as Record<string, unknown> } : {};
+      const r = await api.startSimulation({ scenario, speed: Number(speed), ...overrides });
+      navigate(`/screen/${encodeURIComponent(r.launchId)}`);
+    } catch (e) {
+      setMessage(<span className="level-critical">{t('error', { msg: (e as Error).message })}</span>);
+    }
+  };
+
+  const toggleMetric = (m: Metric) => {
+    const metrics = form.metrics.includes(m) ? form.metrics.filter((x) => x !== m) : [...form.metrics, m];
+    const keep = form.playbook.filter((e) => e.metric === 'data-gap' || metrics.includes(e.metric));
+    const added = defaultPlaybook(metrics.filter((x) => !form.metrics.includes(x))).filter(
+      (e) => e.metric !== 'data-gap',
+    );
+    setForm((f) => ({ ...f, metrics, playbook: [...keep, ...added] }));
+  };
+
+  const targets = input?.targets ?? null;
+  return (
+    <div className="page admin" data-testid="admin">
+      <Nav />
+      <main className="admin-body">
+        <form
+          className="admin-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <h1>{t('adminTitle')}</h1>
+          <div className="grid">
+            <Field label={t('fName')} error={errorAt(errors, 'name')} wide>
+              <input
+                data-testid="field-name"
+                value={form.name}
+                onChange={(e) => set('name', e.target.value)}
+              />
+            </Field>
+            {text('startAt', 'fStartAt', 'startAt', 'datetime-local')}
+            {text('timezone', 'fTimezone', 'timezone')}
+            {text('duration', 'fDuration', 'durationMinutes', 'number')}
+            {text('uv', 'fTargetUv', 'targets.uv', 'number')}
+            {text('units', 'fTargetUnits', 'targets.units', 'number')}
+            {text('gmv', 'fTargetGmv', 'targets.gmv', 'number')}
+            {text('stock', 'fStock', 'stock', 'number')}
+            {text('price', 'fPrice', 'price', 'number')}
+            {text('tolerancePct', 'fTolerance', 'tolerance', 'number')}
+            {text('checkpoints', 'fCheckpoints', 'checkpoints')}
+            {text('escalateAfter', 'fEscalate', 'escalateAfterSeconds', 'number')}
+            {text('grace', 'fGrace', 'graceSeconds', 'number')}
+            <Field label={t('fMetrics')} error={errorAt(errors, 'metrics')} wide>
+              <span className="metric-boxes">
+                {METRICS.map((m) => (
+                  <label key={m}>
+                    <input
+                      type="checkbox"
+                      checked={form.metrics.includes(m)}
+                      onChange={() => toggleMetric(m)}
+                    />
+                    {metricLabel(lang, m)}
+                  </label>
+                ))}
+              </span>
+            </Field>
+          </div>
+          <h2>{t('playbook')}</h2>
+          <PlaybookEditor playbook={form.playbook} errors={errors} onChange={(p) => set('playbook', p)} />
+          <div className="actions">
+            <button type="submit" className="btn btn-primary" data-testid="create-launch">
+              {t('create')}
+            </button>
+            <span data-testid="admin-message">{message}</span>
+          </div>
+        </form>
+        <aside className="admin-side">
+          <ForecastPreview
+            startAt={form.startAt}
+            timezone={form.timezone}
+            durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
+            targets={targets}
+            checkpoints={input?.checkpoints ?? []}
+          />
+          <section className="sim">
+            <h2>{t('simTitle')}</h2>
+            <label>
+              {t('scenario')}
+              <select
+                value={scenario}
+                data-testid="sim-scenario"
+                onChange={(e) => setScenario(e.target.value as Scenario)}
+              >
+                {SCENARIOS.map((s) => (
+                  <option key={s} value={s}>
+                    {SCENARIO_LABELS[s]?.[lang] ?? s}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('speed')}
+              <input
+                type="number"
+                min={1}
+                max={600}
+                value={speed}
+                onChange={(e) => setSpeed(e.target.value)}
+              />
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                checked={useForm}
+                disabled={!input}
+                onChange={(e) => setUseForm(e.target.checked)}
+              />
+              {t('useForm')}
+            </label>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="start-sim"
+              onClick={() => void startSimulation()}
+            >
+              ▶ {t('startSim')}
+            </button>
+          </section>
+        </aside>
+      </main>
+    </div>
+  );
 }

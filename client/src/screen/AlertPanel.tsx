@@ -23,7 +23,7 @@ function AlertBody({ alert, state, nowMs }: { alert: Alert; state: LaunchState; 
   const zone = state.launch.timezone;
   const money = alert.metric === 'gmv';
   const value = (v: number | null) =>
-    v === null ? '—' : money ? formatMoney(lang, v) : formatCount(lang, v, v % 1 === 0 ? 0 : 1);
+    v === null ? '—' : money ? formatMoney(lang, v) : formatCount(lang, Math.round(v));
   const open = alert.status === 'open';
   const elapsed = nowMs - Date.parse(alert.raisedAt);
   const escalateAt = formatDuration(state.launch.escalateAfterSeconds * 1000, true);
@@ -136,7 +136,7 @@ export function AlertPanel({ state, nowMs }: { state: LaunchState; nowMs: number
     >
       {blocked && (
         <button type="button" className="alert-sound" onClick={resumeAudio}>
-          🔈 {t('soundBlocked')}
+          ♪ {t('soundBlocked')}
         </button>
       )}
       {alert ? <AlertBody alert={alert} state={state} nowMs={nowMs} /> : <AllClear state={state} />}

@@ -6,7 +6,7 @@ import { metricLabel } from '../i18n';
 import type { LaunchState } from '../store/launchFold';
 
 /** How many checkpoints fit on the strip; the window slides to keep the current ones visible. */
-const VISIBLE = 9;
+const VISIBLE = 7;
 
 function visibleWindow(views: CheckpointView[]): CheckpointView[] {
   const firstPending = views.findIndex((v) => v.state === 'pending');

@@ -65,6 +65,7 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
     if (!instance) return;
     const s = cumulativeSeries(state, metric);
     const money = metric === 'gmv';
+    const cpSet = new Set(state.launch.checkpoints);
     const marks = checkpointViews(state).map((cp) => {
       const level = cp.worst ? levelOf(cp.worst.deviation, tol) : 'ok';
       const color =
@@ -85,9 +86,9 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
           width: 2,
         },
         label: {
-          formatter: `T+${cp.t} ${CHECKPOINT_MARK[cp.state]}`,
+          formatter: CHECKPOINT_MARK[cp.state],
           color,
-          fontSize: u * 0.95,
+          fontSize: u * 1.3,
           fontWeight: 700,
         },
       };
@@ -98,7 +99,14 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
       grid: { top: u * 2, right: u * 1.4 },
       xAxis: {
         data: s.minutes.map(String),
-        axisLabel: { color: COLORS.muted, fontSize: u * 0.85, formatter: (v: string) => `T+${v}` },
+        axisLabel: {
+          color: COLORS.muted,
+          fontSize: u * 0.85,
+          hideOverlap: true,
+          // Label the axis at the checkpoints, under their marker lines.
+          interval: (index: number) => index === 0 || cpSet.has(index + 1),
+          formatter: (v: string) => `T+${v}`,
+        },
         axisLine: { lineStyle: { color: COLORS.line } },
       },
       yAxis: {

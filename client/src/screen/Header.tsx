@@ -65,10 +65,10 @@ export function Header({ state, nowMs, age, stale, down, replay }: Props) {
       </div>
       <div className="screen-controls">
         <button type="button" onClick={toggleFullscreen} data-testid="fullscreen">
-          ⛶ {t('fullscreen')}
+          {t('fullscreen')}
         </button>
         <button type="button" onClick={() => setMuted(!muted)} data-testid="mute" aria-pressed={muted}>
-          {muted ? `🔇 ${t('unmute')}` : `🔔 ${t('mute')}`}
+          {muted ? `♪̸ ${t('unmute')}` : `♪ ${t('mute')}`}
         </button>
         <LangSwitch />
       </div>

@@ -1,0 +1,116 @@
+/** The setup form's state and its translation into LaunchInput (validated with shared's schema). */
+import {
+  DEFAULT_COMPARED_METRICS,
+  DEFAULT_TIMEZONE,
+  defaultCheckpoints,
+  defaultPlaybook,
+  formatIsoInZone,
+  LaunchInput,
+  type Metric,
+  type PlaybookEntry,
+} from '@warroom/shared';
+
+export interface LaunchForm {
+  name: string;
+  /** datetime-local text (YYYY-MM-DDTHH:mm), read in `timezone`. */
+  startAt: string;
+  timezone: string;
+  duration: string;
+  uv: string;
+  units: string;
+  gmv: string;
+  stock: string;
+  price: string;
+  checkpoints: string;
+  tolerancePct: string;
+  metrics: Metric[];
+  escalateAfter: string;
+  grace: string;
+  playbook: PlaybookEntry[];
+}
+
+export function initialForm(nowMs: number): LaunchForm {
+  const tomorrow10 = formatIsoInZone(nowMs + 24 * 3600_000, DEFAULT_TIMEZONE).slice(0, 10) + 'T10:00';
+  return {
+    name: '',
+    startAt: tomorrow10,
+    timezone: DEFAULT_TIMEZONE,
+    duration: '180',
+    uv: '30000',
+    units: '2000',
+    gmv: '198000',
+    stock: '3000',
+    price: '99',
+    checkpoints: defaultCheckpoints(180).join(', '),
+    tolerancePct: '20',
+    metrics: [...DEFAULT_COMPARED_METRICS],
+    escalateAfter: '300',
+    grace: '60',
+    playbook: defaultPlaybook(DEFAULT_COMPARED_METRICS),
+  };
+}
+
+/** Empty text is "not given"; anything else must be a number (NaN lets zod say so next to the field). */
+function num(text: string): number | undefined {
+  const t = text.trim();
+  return t === '' ? undefined : Number(t);
+}
+
+export function toLaunchInput(f: LaunchForm): unknown {
+  const targets = { uv: num(f.uv), units: num(f.units), gmv: num(f.gmv) };
+  const tol = num(f.tolerancePct);
+  const checkpoints = f.checkpoints
+    .split(/[,，\s]+/)
+    .filter(Boolean)
+    .map((s) => Number(s));
+  return {
+    name: f.name,
+    startAt: f.startAt.length === 16 ? `${f.startAt}:00` : f.startAt,
+    timezone: f.timezone,
+    durationMinutes: num(f.duration),
+    targets,
+    stock: num(f.stock),
+    price: num(f.price),
+    checkpoints: checkpoints.length ? checkpoints : undefined,
+    tolerance: tol === undefined ? undefined : tol / 100,
+    metrics: f.metrics,
+    escalateAfterSeconds: num(f.escalateAfter),
+    graceSeconds: num(f.grace),
+    playbook: f.playbook,
+    forecast: { template: targets },
+  };
+}
+
+export type FieldErrors = Record<string, string>;
+
+/** zod issues keyed by their path ("targets.uv", "playbook.2.owners.0.actions"). */
+export function validate(f: LaunchForm): { input: LaunchInput | null; errors: FieldErrors } {
+  const r = LaunchInput.safeParse(toLaunchInput(f));
+  if (r.success) return { input: r.data, errors: {} };
+  const errors: FieldErrors = {};
+  for (const issue of r.error.issues) {
+    let key = issue.path.map(String).join('.');
+    // The template forecast repeats the targets; show its problems there.
+    if (key.startsWith('forecast.template.')) key = key.replace('forecast.template.', 'targets.');
+    errors[key] ??= issue.message;
+  }
+  return { input: null, errors };
+}
+
+/** The first error at or under a path. */
+export function errorAt(errors: FieldErrors, path: string): string | undefined {
+  if (errors[path]) return errors[path];
+  const key = Object.keys(errors).find((k) => k.startsWith(`${path}.`));
+  return key ? errors[key] : undefined;
+}
+
+/** Server-side issues ({path, message}[]) in the same shape. */
+export function serverErrors(details: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  if (!Array.isArray(details)) return out;
+  for (const d of details as { path?: unknown; message?: unknown }[]) {
+    const path = Array.isArray(d.path) ? d.path.map(String).join('.') : String(d.path ?? '');
+    if (typeof d.message === 'string') out[path] ??= d.message;
+  }
+  return out;
+}
