@@ -93,7 +93,11 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
         },
       };
     });
-    if (el.current) el.current.dataset.hasData = String(s.actual.some((v) => v !== null));
+    if (el.current) {
+      const points = s.actual.filter((v) => v !== null).length;
+      el.current.dataset.hasData = String(points > 0);
+      el.current.dataset.points = String(points);
+    }
     instance.setOption({
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       grid: { top: u * 2, right: u * 1.4 },
