@@ -19,6 +19,16 @@ describe('accepting readings', () => {
     expect(room.state.lastReadingAtMs).toBe(clock(0, 45));
   });
 
+  it('the recorded time keeps its milliseconds (a fraction of a millisecond is dropped)', () => {
+    const room = new WarRoom();
+    const first = room.send(reading(0), clock(0, 59.25));
+    expect(first.events[0]).toMatchObject({ now: '2026-11-11T10:00:59.250+08:00' });
+    const second = room.send(reading(1), clock(1, 30) + 0.75);
+    expect(second.events[0]).toMatchObject({ now: '2026-11-11T10:01:30+08:00' });
+    const third = room.send(reading(2), clock(2) + 7.9);
+    expect(third.events[0]).toMatchObject({ now: '2026-11-11T10:02:00.007+08:00' });
+  });
+
   it('a metric left out of a reading is 0', () => {
     const room = new WarRoom();
     room.send(reading(0, { uv: 5 }), clock(1));

@@ -271,52 +271,124 @@ describe('the tolerance line is where exact arithmetic puts it', () => {
 });
 
 describe('the state is the fold of the log', () => {
+  /**
+   * What can happen on launch day, relative to the launch clock: a pusher sending a run of recent
+   * minutes (the usual), scattered readings and corrections for any minute (late, duplicate or in
+   * the future), the clock ticking, a supervisor acknowledging some alert.
+   */
   type Command =
-    | { kind: 'send'; advance: number; readings: { minute: number; uv: number; gmvFen: number }[] }
+    | { kind: 'run'; advance: number; back: number; length: number; uv: number; gmvFen: number }
+    | { kind: 'scatter'; advance: number; readings: { rel: number; uv: number; gmvFen: number }[] }
     | { kind: 'tick'; advance: number }
     | { kind: 'ack'; advance: number; pick: number; by: string };
 
+  const uv = fc.integer({ min: 40, max: 160 });
+  const gmvFen = fc.integer({ min: 40_000, max: 160_000 });
   const command: fc.Arbitrary<Command> = fc.oneof(
-    fc.record({
-      kind: fc.constant('send' as const),
-      advance: fc.integer({ min: 0, max: 90_000 }),
-      readings: fc.array(
-        fc.record({
-          minute: fc.integer({ min: -5, max: 62 }),
-          uv: fc.integer({ min: 0, max: 200 }),
-          gmvFen: fc.integer({ min: 0, max: 200_000 }),
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('run' as const),
+        advance: fc.integer({ min: 0, max: 120_000 }),
+        back: fc.integer({ min: -2, max: 20 }),
+        length: fc.integer({ min: 1, max: 20 }),
+        uv,
+        gmvFen,
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('scatter' as const),
+        advance: fc.integer({ min: 0, max: 60_000 }),
+        readings: fc.array(fc.record({ rel: fc.integer({ min: -70, max: 4 }), uv, gmvFen }), {
+          maxLength: 8,
         }),
-        { maxLength: 20 },
-      ),
-    }),
-    fc.record({ kind: fc.constant('tick' as const), advance: fc.integer({ min: 0, max: 400_000 }) }),
-    fc.record({
-      kind: fc.constant('ack' as const),
-      advance: fc.integer({ min: 0, max: 60_000 }),
-      pick: fc.nat(),
-      by: fc.constantFrom('李推广', '王运营', '赵客服'),
-    }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('tick' as const),
+        advance: fc.integer({ min: 0, max: 400_000 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('ack' as const),
+        advance: fc.integer({ min: 0, max: 60_000 }),
+        pick: fc.nat(),
+        by: fc.constantFrom('李推广', '王运营', '赵客服'),
+      }),
+    },
   );
+
+  /** Plays the commands on a fresh default launch, the clock starting two minutes before 开团. */
+  function play(commands: Command[]): WarRoom {
+    const room = new WarRoom();
+    let now = clock(-2);
+    const send = (list: { minute: number; uv: number; gmvFen: number }[]) =>
+      room.send(
+        list.map((r) => reading(r.minute, { uv: r.uv, units: 10, gmv: r.gmvFen / 100 })),
+        now,
+      );
+    for (const c of commands) {
+      now += c.advance;
+      const current = Math.floor((now - clock(0)) / 60_000);
+      if (c.kind === 'run') {
+        const from = current - c.back;
+        send(Array.from({ length: c.length }, (_, i) => ({ minute: from + i, uv: c.uv, gmvFen: c.gmvFen })));
+      } else if (c.kind === 'scatter') {
+        send(c.readings.map((r) => ({ minute: current + r.rel, uv: r.uv, gmvFen: r.gmvFen })));
+      } else if (c.kind === 'tick') {
+        room.tick(now);
+      } else {
+        const alerts = room.alerts();
+        if (alerts.length > 0) room.ack(alerts[c.pick % alerts.length]!.id, c.by, now);
+      }
+    }
+    return room;
+  }
+
+  const launchDay = fc.array(command, { minLength: 10, maxLength: 80 });
+
+  it('every evaluated checkpoint reflects the latest readings of its window, however they were corrected', () => {
+    fc.assert(
+      fc.property(launchDay, (commands) => {
+        const room = play(commands);
+        for (const result of room.state.checkpoints.values()) {
+          const t = result.checkpoint;
+          const window = [...room.state.readings.values()].filter((r) => r.minute >= 0 && r.minute < t);
+          const fen = window.reduce((acc, r) => acc + Math.round(r.gmv * 100), 0);
+          expect(result.complete).toBe(window.length === t);
+          expect(result.missingMinutes.length).toBe(t - window.length);
+          expect(room.metric(t, 'uv')).toMatchObject({
+            actual: window.reduce((acc, r) => acc + r.uv, 0),
+            forecast: PLAN.uv * window.length,
+          });
+          expect(room.metric(t, 'gmv')).toMatchObject({
+            actual: fen / 100,
+            forecast: PLAN.gmv * window.length,
+          });
+          for (const m of result.metrics) {
+            const alert = room.state.alerts.get(`${room.launch.id}-t${t}-${m.metric}`);
+            if (m.breach) expect(alert).toMatchObject({ direction: m.breach, actual: m.actual });
+            if (m.breach) expect(alert?.status).not.toBe('cleared');
+            else if (alert) expect(alert.status).toBe('cleared');
+          }
+          const gap = room.state.alerts.get(`${room.launch.id}-t${t}-data-gap`);
+          if (gap) expect(gap.status === 'cleared').toBe(result.complete);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   it('replaying the recorded facts onto a fresh state gives the live state, whatever happened', () => {
     fc.assert(
-      fc.property(fc.array(command, { maxLength: 60 }), (commands) => {
-        const room = new WarRoom();
-        let now = clock(-2);
-        for (const c of commands) {
-          now += c.advance;
-          if (c.kind === 'send') {
-            room.send(
-              c.readings.map((r) => reading(r.minute, { uv: r.uv, units: 10, gmv: r.gmvFen / 100 })),
-              now,
-            );
-          } else if (c.kind === 'tick') {
-            room.tick(now);
-          } else {
-            const alerts = room.alerts();
-            if (alerts.length > 0) room.ack(alerts[c.pick % alerts.length]!.id, c.by, now);
-          }
-        }
+      fc.property(launchDay, (commands) => {
+        const room = play(commands);
         const replayed = initialState(room.launch);
         for (const e of JSON.parse(JSON.stringify(room.log)) as typeof room.log) apply(replayed, e);
         expect(essence(replayed)).toEqual(essence(room.state));
