@@ -169,8 +169,13 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
     const errors = page.getByTestId('field-error');
     await expect.poll(() => errors.count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('.field.invalid').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.field.invalid').first().innerText()).toMatch(/名称|金额/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: screenshotPath('admin-validation.png') });
     await page.getByTestId('field-name').fill('双11 预售 · 20:00 场');
     await page.getByTestId('field-gmv').fill('500000');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(800);
     await page.screenshot({ path: screenshotPath('admin.png') });
     await page.close();

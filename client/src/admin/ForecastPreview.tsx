@@ -111,7 +111,7 @@ export function ForecastPreview({ startAt, timezone, durationMinutes, targets, c
             data: checkpoints.map((c) => ({
               xAxis: String(c),
               lineStyle: { color: COLORS.pending, type: 'dotted' as const },
-              label: { formatter: `T+${c}`, color: COLORS.muted },
+              label: { show: false },
             })),
           },
         },

@@ -5,7 +5,7 @@ import { formatClock } from '../format';
 import { roleLabel } from '../i18n';
 import type { LaunchState } from '../store/launchFold';
 
-const SHOW = 4;
+const SHOW = 3;
 
 export function RunSheetStrip({ state, nowMs }: { state: LaunchState; nowMs: number }) {
   const t = useT();
