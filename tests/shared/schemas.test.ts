@@ -1,4 +1,10 @@
-import { LaunchInput, MAX_READINGS_PER_REQUEST, ReadingBatch, ReadingInput } from '@warroom/shared';
+import {
+  LaunchInput,
+  MAX_DURATION_MINUTES,
+  MAX_READINGS_PER_REQUEST,
+  ReadingBatch,
+  ReadingInput,
+} from '@warroom/shared';
 import { describe, expect, it } from 'vitest';
 
 /** The problems a schema reports, as "path: message" lines. */
@@ -85,7 +91,7 @@ describe('LaunchInput: what a planner may send', () => {
   it.each([
     [{ durationMinutes: 0 }, 'durationMinutes'],
     [{ durationMinutes: 30.5 }, 'durationMinutes'],
-    [{ durationMinutes: 7 * 24 * 60 + 1 }, 'durationMinutes'],
+    [{ durationMinutes: MAX_DURATION_MINUTES + 1 }, 'durationMinutes'],
     [{ tolerance: 0 }, 'tolerance'],
     [{ tolerance: -0.2 }, 'tolerance'],
     [{ tolerance: 11 }, 'tolerance'],
@@ -207,7 +213,7 @@ describe('ReadingInput: what a pusher may send for one minute', () => {
   it.each([
     [{ minute: 0, uv: 120, pv: 400, fav: 3, cart: 8, orders: 5, units: 6, gmv: 594.5 }],
     [{ minute: -1440 }],
-    [{ minute: 7 * 24 * 60 - 1, uv: 0 }],
+    [{ minute: MAX_DURATION_MINUTES - 1, uv: 0 }],
     [{ at: '2026-11-11T10:05:30+08:00', uv: 1 }],
     [{ at: '2026-11-11 10:05', units: 2 }],
   ])('accepts %j', (input) => {
@@ -237,7 +243,7 @@ describe('ReadingInput: what a pusher may send for one minute', () => {
     expect(problems(ReadingInput, input)).toEqual([message]);
   });
 
-  it.each([[{ minute: -1441 }], [{ minute: 7 * 24 * 60 }], [{ minute: 1.5 }]])(
+  it.each([[{ minute: -1441 }], [{ minute: MAX_DURATION_MINUTES }], [{ minute: 1.5 }]])(
     'refuses the minute of %j',
     (input) => {
       expect(problems(ReadingInput, input)).toHaveLength(1);
