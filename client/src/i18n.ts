@@ -209,7 +209,7 @@ const en: Record<MessageKey, string> = {
   kpiAov: 'Avg order value',
   kpiTarget: 'Target reached',
   kpiSellThrough: 'Sell-through',
-  vsForecast: 'vs forecast',
+  vsForecast: 'vs plan',
   above: 'above',
   below: 'below',
   onPlan: 'on plan',
