@@ -11,3 +11,5 @@ export * from './errors';
 export * from './socket';
 export * from './simulation';
 export * from './defaults';
+export * from './auth';
+export * from './import';

@@ -1,0 +1,124 @@
+/**
+ * Authentication and authorization at the edge. People log in (session cookie: HttpOnly,
+ * SameSite=Lax); data pushers and kiosk screens send a bearer token. Every /api route declares an
+ * access level (`config.access`); a route without one is refused, so nothing is open by accident.
+ * Cookie-authenticated state changes from another site's page are refused (CSRF).
+ */
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AuditEntry, Principal } from '@warroom/shared';
+import { type AccountEvent, Accounts } from '../accounts/accounts';
+import { AuditLog } from '../accounts/audit';
+import { type Access, actorName, allowed } from '../accounts/policy';
+import { HttpError } from '../http-errors';
+import { JsonlLogStore } from '../store/file-store';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: Accounts;
+    audit: AuditLog;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** The session secret when the principal came from the cookie. */
+    sessionSecret: string | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export const SESSION_COOKIE = 'wr_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AuthPluginOptions {
+  dataDir: string;
+  adminPassword?: string;
+}
+
+/** The principal behind a bearer token or a session cookie value. */
+export function resolvePrincipal(
+  accounts: Accounts,
+  authorization: string | undefined,
+  sessionSecret: string | undefined,
+): { principal: Principal | null; badToken: boolean; viaCookie: boolean } {
+  if (authorization !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const principal = m ? accounts.principalForToken(m[1]!) : null;
+    return { principal, badToken: !principal, viaCookie: false };
+  }
+  if (sessionSecret) {
+    const principal = accounts.principalForSession(sessionSecret);
+    return { principal, badToken: false, viaCookie: !!principal };
+  }
+  return { principal: null, badToken: false, viaCookie: false };
+}
+
+/** A browser page of another site may not change state with our cookie. */
+export function crossSite(req: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const origin = req.headers.origin;
+  const host = req.headers.host;
+  if (typeof origin === 'string' && origin !== 'null') {
+    try {
+      return new URL(origin).host !== host;
+    } catch {
+      return true;
+    }
+  }
+  if (origin === 'null') return true;
+  return req.headers['sec-fetch-site'] === 'cross-site';
+}
+
+export default fp<AuthPluginOptions>(
+  async (app, opts) => {
+    await app.register(cookie);
+    // DATA_DIR/accounts/accounts.jsonl and DATA_DIR/accounts/audit.jsonl
+    const accountLog = new JsonlLogStore<AccountEvent>(opts.dataDir, 'accounts');
+    const auditLog = new JsonlLogStore<AuditEntry>(opts.dataDir, 'accounts');
+    await accountLog.init();
+    const accounts = new Accounts(accountLog);
+    const audit = new AuditLog(auditLog);
+    await accounts.load();
+    await audit.load();
+    if (opts.adminPassword) await accounts.ensureAdmin(opts.adminPassword);
+    app.addHook('onClose', async () => {
+      await accountLog.close();
+      await auditLog.close();
+    });
+    app.decorate('accounts', accounts);
+    app.decorate('audit', audit);
+    app.decorateRequest('principal', null);
+    app.decorateRequest('sessionSecret', null);
+
+    app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+      const secret = req.cookies[SESSION_COOKIE];
+      const { principal, badToken, viaCookie } = resolvePrincipal(
+        accounts,
+        req.headers.authorization,
+        secret,
+      );
+      if (badToken)
+        throw new HttpError(401, 'unauthorized', 'the bearer token is not valid (unknown or revoked)');
+      req.principal = principal;
+      req.sessionSecret = viaCookie ? secret! : null;
+      const access = req.routeOptions.config?.access;
+      const isApi = req.url.startsWith('/api/');
+      if (!access) {
+        if (isApi && req.routeOptions.url)
+          throw new HttpError(403, 'forbidden', 'this route is not open to anyone');
+        return;
+      }
+      if (viaCookie && !SAFE_METHODS.has(req.method) && crossSite(req))
+        throw new HttpError(403, 'forbidden', 'cross-site request refused: send it from the War room pages');
+      if (allowed(principal, access)) return;
+      if (!principal) throw new HttpError(401, 'unauthorized', 'log in first (or send a bearer token)');
+      throw new HttpError(
+        403,
+        'forbidden',
+        `${actorName(principal)} may not do this (needs ${access} access)`,
+      );
+    });
+  },
+  { name: 'auth' },
+);
