@@ -1,4 +1,7 @@
-/** Serves the built client (client/dist) with the SPA's routes falling back to index.html. */
+/**
+ * Serves the built client (client/dist). Files are looked up per request, so a rebuild is served
+ * without a restart; GETs of the SPA's routes fall back to index.html.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -12,19 +15,18 @@ const SPA_ROUTES = ['/', '/console', '/admin', '/screen/*', '/replay/*', '/revie
 
 export default fp<ClientPluginOptions>(
   async (app, opts) => {
-    const index = join(opts.dist, 'index.html');
-    if (!existsSync(index)) {
+    if (!existsSync(join(opts.dist, 'index.html'))) {
       app.log.warn(`no built client at ${opts.dist}; run "npm run build" to serve the screens`);
-      app.get('/', async (_req, reply) =>
-        reply
-          .type('text/plain; charset=utf-8')
-          .send('War room API is running. Build the client with "npm run build".'),
-      );
-      return;
     }
-    await app.register(fastifyStatic, { root: opts.dist, prefix: '/', wildcard: false, index: false });
+    await app.register(fastifyStatic, { root: opts.dist, prefix: '/', wildcard: true, index: false });
     for (const route of SPA_ROUTES) {
-      app.get(route, async (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+      app.get(route, async (_req, reply) => {
+        if (!existsSync(join(opts.dist, 'index.html')))
+          return reply
+            .type('text/plain; charset=utf-8')
+            .send('War room API is running. Build the screens with "npm run build".');
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      });
     }
   },
   { name: 'client' },
