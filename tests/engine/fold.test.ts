@@ -113,4 +113,42 @@ describe('state is the fold of the log (how a restart rebuilds a launch)', () =>
     expect(tick(restored, clock(22))).toEqual([]);
     expect(tick(restored, clock(60))).toEqual([]);
   });
+
+  it('the clock and simulation facts fold too: the clock only moves forward, the simulation is remembered', () => {
+    const room = new WarRoom();
+    const state = initialState(room.launch);
+    apply(state, {
+      type: 'simulation.started',
+      simulationId: 'sim-1',
+      scenario: 'feed-outage',
+      speed: 10,
+      seed: 42,
+      now: '2026-11-11T10:00:00+08:00',
+    });
+    apply(state, { type: 'clock.advanced', now: '2026-11-11T10:20:00.500+08:00' });
+    apply(state, { type: 'clock.advanced', now: '2026-11-11T10:10:00+08:00' });
+    expect(state.nowMs).toBe(clock(20, 0.5));
+    expect(state.simulation).toEqual({
+      simulationId: 'sim-1',
+      scenario: 'feed-outage',
+      speed: 10,
+      seed: 42,
+      running: true,
+    });
+    apply(state, {
+      type: 'simulation.stopped',
+      simulationId: 'other',
+      reason: 'stopped',
+      now: '2026-11-11T10:21:00+08:00',
+    });
+    expect(state.simulation?.running).toBe(true);
+    apply(state, {
+      type: 'simulation.stopped',
+      simulationId: 'sim-1',
+      reason: 'finished',
+      now: '2026-11-11T10:22:00+08:00',
+    });
+    expect(state.simulation?.running).toBe(false);
+    expect(state.nowMs).toBe(clock(22));
+  });
 });
