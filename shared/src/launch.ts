@@ -3,7 +3,8 @@ import { MAX_METRIC_VALUE, Metric, MetricValue, METRICS } from './metrics';
 import { PlaybookEntry } from './playbook';
 import { DEFAULT_TIMEZONE, isValidTimezone, parseDateTime } from './time';
 
-export const MAX_DURATION_MINUTES = 7 * 24 * 60;
+/** Up to a leap year of minutes: a year-long always-on launch, or a year of history imported. */
+export const MAX_DURATION_MINUTES = 366 * 24 * 60;
 export const DEFAULT_DURATION_MINUTES = 180;
 export const DEFAULT_TOLERANCE = 0.2;
 export const DEFAULT_GRACE_SECONDS = 60;
@@ -39,9 +40,9 @@ export type ForecastPoint = z.infer<typeof ForecastPoint>;
 
 /** Whole-launch targets from which the template forecast is drawn. */
 export const Targets = z.strictObject({
-  uv: MetricValue.positive(),
-  units: MetricValue.positive(),
-  gmv: MetricValue.positive(),
+  uv: MetricValue.positive({ error: 'must be more than 0' }),
+  units: MetricValue.positive({ error: 'must be more than 0' }),
+  gmv: MetricValue.positive({ error: 'must be more than 0' }),
 });
 export type Targets = z.infer<typeof Targets>;
 

@@ -351,6 +351,24 @@ describe('acknowledgement', () => {
     expect(room.alert(15, 'uv')).toMatchObject({ status: 'acknowledged', ackedBy: '李推广' });
   });
 
+  it('an acknowledged breach that turns around from over to under opens again for its new owner', () => {
+    const room = trafficAt15(130);
+    room.ack(alertKey(15, 'uv'), '张客服', clock(16), '客服增援');
+    room.send(readings(0, 10, { ...PLAN, uv: 0 }), clock(17)); // now far under plan
+    expect(room.alert(15, 'uv')).toMatchObject({
+      direction: 'under',
+      owner: '推广主管',
+      status: 'open',
+      ackedBy: null,
+      action: null,
+    });
+    const history = room.alert(15, 'uv')!.history;
+    expect(history.map((h) => h.type)).toEqual(['raised', 'acknowledged', 'reopened']);
+    expect(history[1]).toMatchObject({ by: '张客服' });
+    const again = room.ack(alertKey(15, 'uv'), '李推广', clock(18));
+    expect(again.ok && again.alert).toMatchObject({ status: 'acknowledged', ackedBy: '李推广' });
+  });
+
   it('acknowledging an alert that already cleared records who looked but leaves it cleared', () => {
     const room = trafficAt15(70);
     room.send(reading(3, { ...PLAN, uv: 400 }), clock(16));
@@ -386,6 +404,14 @@ describe('escalation of alerts left open', () => {
     expect(room.alert(15, 'uv')?.raisedAt).toBe('2026-11-11T10:14:59.600+08:00');
     expect(room.tick(clock(14, 59.6) + 299_999)).toEqual([]);
     expect(types(room.tick(clock(14, 59.6) + 300_000))).toEqual(['alert.escalated']);
+  });
+
+  it('a reopened alert gives its owner the full time again, counted from the reopening', () => {
+    const room = trafficAt15(70, only15()); // raised at 10:15:00
+    room.send(reading(3, { ...PLAN, uv: 400 }), clock(16)); // cleared
+    room.send(reading(3, { ...PLAN, uv: 70 }), clock(22)); // reopened at 10:22
+    expect(room.tick(clock(26, 59))).toEqual([]);
+    expect(types(room.tick(clock(27)))).toEqual(['alert.escalated']);
   });
 
   it('an acknowledged alert is never escalated', () => {

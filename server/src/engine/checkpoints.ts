@@ -193,14 +193,29 @@ function breachTransition(
       existing.actual !== cmp.actual ||
       existing.forecast !== cmp.forecast;
     if (!changed) return;
+    // A breach that flips direction is a different problem with another plan and owner: it opens
+    // again for acknowledgement (the earlier acknowledgement stays in the history).
+    const flipped = existing.direction !== null && existing.direction !== cmp.breach;
+    const ack = flipped ? { ackedBy: null, ackedAt: null, action: null, note: null } : {};
+    const status = flipped
+      ? 'open'
+      : reopened
+        ? existing.ackedBy
+          ? 'acknowledged'
+          : 'open'
+        : existing.status;
     const alert: Alert = {
       ...existing,
       ...numbers,
-      status: reopened ? (existing.ackedBy ? 'acknowledged' : 'open') : existing.status,
+      ...ack,
+      status,
+      ...(flipped || (reopened && status === 'open')
+        ? { escalated: false, escalatedAt: null, escalatedTo: null }
+        : {}),
       updatedAt: at,
       history: [
         ...existing.history,
-        { type: reopened ? 'reopened' : 'updated', at, deviation: cmp.deviation, severity },
+        { type: reopened || flipped ? 'reopened' : 'updated', at, deviation: cmp.deviation, severity },
       ],
     };
     record(state, events, { type: 'alert.updated', alert });
@@ -290,12 +305,21 @@ function dataGapTransition(
   }
 }
 
+function openedAt(a: Alert): string {
+  for (let i = a.history.length - 1; i >= 0; i--) {
+    const h = a.history[i]!;
+    if (h.type === 'raised' || h.type === 'reopened') return h.at;
+  }
+  return a.raisedAt;
+}
+
 /** Open alerts past the launch's escalation time go to the manager (电商经理). */
 export function escalateOverdue(state: LaunchState, nowMs: number, events: LaunchEventBody[]): void {
   const after = state.launch.escalateAfterSeconds * 1000;
   for (const a of state.alerts.values()) {
     if (a.status !== 'open' || a.escalated) continue;
-    if (nowMs - Date.parse(a.raisedAt) < after) continue;
+    // The owner gets the full time from when the alert last (re)opened.
+    if (nowMs - Date.parse(openedAt(a)) < after) continue;
     const at = iso(state, nowMs);
     const alert: Alert = {
       ...a,

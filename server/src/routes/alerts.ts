@@ -19,7 +19,7 @@ export const alertRoutes: FastifyPluginAsync = async (app) => {
       for (const a of rt.state.alerts.values())
         if (q.status === 'all' || a.status === q.status) alerts.push(a);
     }
-    return alerts.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+    return alerts.sort((a, b) => Date.parse(b.raisedAt) - Date.parse(a.raisedAt));
   });
 
   app.post('/api/alerts/:id/ack', async (req) => {
