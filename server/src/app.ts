@@ -36,6 +36,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
   });
   installErrorHandling(app);
+  // The API speaks JSON: a text/plain body would reach the routes as a string and be refused as
+  // "expected object", where the sender needs to hear that the content type is wrong (415).
+  app.removeContentTypeParser('text/plain');
   let store = opts.store;
   if (!store) {
     const fileStore = new FileEventStore(opts.dataDir);

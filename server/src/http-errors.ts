@@ -78,11 +78,9 @@ export function installErrorHandling(app: FastifyInstance): void {
         .send({ error: { code: known.code, message: known.message ?? fe.message } });
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply
-        .status(fe.statusCode)
-        .send({
-          error: { code: fe.statusCode === 429 ? 'rate_limited' : 'invalid_input', message: fe.message },
-        });
+      return reply.status(fe.statusCode).send({
+        error: { code: fe.statusCode === 429 ? 'rate_limited' : 'invalid_input', message: fe.message },
+      });
     }
     req.log.error({ err }, 'unexpected error');
     return reply

@@ -16,6 +16,8 @@ export class LaunchRuntime {
   /** Durable events, offsets 1 … n (events[i].offset === i + 1). */
   readonly events: LaunchEvent[];
   private inFlight = 0;
+  /** Appends not yet durable. */
+  private readonly pending = new Set<Promise<void>>();
   /** Set while a simulation feeds and ticks this launch. */
   driven = false;
 
@@ -47,17 +49,26 @@ export class LaunchRuntime {
 
   /** Records facts the engine already folded into `state`; resolves once they are durable. */
   async commit(bodies: readonly LaunchEventBody[]): Promise<LaunchEvent[]> {
-    if (bodies.length === 0) return [];
+    if (bodies.length === 0) {
+      // A command that recorded nothing (a duplicate reading, a second acknowledgement) may have
+      // been decided on facts still being written: answer only once they are durable, and fail
+      // with them if they fail, so no caller is told of something that was never stored.
+      if (this.pending.size > 0) await Promise.all([...this.pending]);
+      return [];
+    }
     const recordedAt = new Date().toISOString();
     const events = bodies.map((b) => ({ ...b, offset: ++this.state.offset, launchId: this.id, recordedAt }));
     this.inFlight++;
+    const write = this.store.append(this.id, events as LaunchEvent[]);
+    this.pending.add(write);
     try {
-      await this.store.append(this.id, events as LaunchEvent[]);
+      await write;
     } catch (e) {
       this.rebuild();
       throw e;
     } finally {
       this.inFlight--;
+      this.pending.delete(write);
     }
     for (const e of events) this.events.push(e as LaunchEvent);
     this.onCommitted(this, events as LaunchEvent[]);

@@ -45,8 +45,12 @@ function fail(code: string, message: string): { ok: false; error: { code: string
 function handle<T>(
   log: FastifyBaseLogger,
   fn: (input: unknown) => Promise<T> | T,
-): (input: unknown, ack?: unknown) => void {
-  return (input, ack) => {
+): (...args: unknown[]) => void {
+  return (...args: unknown[]) => {
+    // An event sent with only a callback (`emit('inbox:subscribe', cb)`) gets the callback as its
+    // one argument: it is the acknowledgement, and the payload is absent.
+    let [input, ack] = args;
+    if (args.length === 1 && typeof input === 'function') [input, ack] = [undefined, input];
     const reply = typeof ack === 'function' ? (ack as (r: AckEnvelope<T>) => void) : () => undefined;
     Promise.resolve()
       .then(() => fn(input))

@@ -9,7 +9,7 @@ import {
   type SimulationInfo,
   type SimulationInput,
 } from '@warroom/shared';
-import { MINUTE_MS } from '@warroom/shared';
+import { MINUTE_MS, formatIsoInZone } from '@warroom/shared';
 import { createLaunch } from '../engine/index';
 import { parseInput } from '../http-errors';
 import { type LaunchRegistry, newId } from '../launches/registry';
@@ -66,7 +66,14 @@ export class SimulationManager {
     // 开团 at the next whole minute; the simulated clock starts one minute before it (预热).
     const startAtMs = Math.ceil((Date.now() + 1) / MINUTE_MS) * MINUTE_MS;
     const launchInput = simulatedLaunchInput(input.scenario, startAtMs, input.launch);
-    const launch = createLaunch(launchInput, newId(), Date.now(), 'simulated');
+    const created = createLaunch(launchInput, newId(), Date.now(), 'simulated');
+    // A simulated launch is created when its own clock starts (one minute before 开团), not at
+    // the wall time: a simulation of a past date would otherwise count every checkpoint as
+    // overdue at creation, so none would ever evaluate incomplete or raise a data-gap alert.
+    const launch = {
+      ...created,
+      createdAt: formatIsoInZone(Date.parse(created.startAt) - MINUTE_MS, created.timezone),
+    };
     const rt = await this.registry.create(launch);
     const simulationId = newId();
     const runner = new SimulationRunner(

@@ -1,0 +1,197 @@
+/**
+ * Shared helpers for the server and process tests: temporary data directories, an app built on one,
+ * a launch that already started (so its early minutes are not "in the future"), polling, a free
+ * port, and the real server as a child process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type AppOptions, buildApp } from '../../server/src/app';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MINUTE_MS = 60_000;
+
+const tempDirs: string[] = [];
+
+/** A fresh directory under the OS temp dir; removed by `removeTempDirs`. */
+export async function tempDir(prefix = 'warroom-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  const dirs = tempDirs.splice(0);
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/** The app on a fresh temp data dir (no built client needed), not listening. */
+export async function makeApp(opts: Partial<AppOptions> = {}): Promise<FastifyInstance> {
+  const dataDir = opts.dataDir ?? (await tempDir());
+  return buildApp({ clientDist: join(dataDir, 'no-client'), ...opts, dataDir });
+}
+
+/** The plan for every minute of a test launch: 100 visitors, 10 units, ¥1000. */
+export const PLAN = { uv: 100, units: 10, gmv: 1000 } as const;
+
+/**
+ * A 60-minute launch (checkpoints 15, 25, 45, 60) that started `startedMinutesAgo` minutes ago,
+ * with the steady PLAN forecast. Checkpoints already past their grace when it is created wait for
+ * data and never raise data-gap alerts, so tests decide what completes them.
+ */
+export function pastLaunchInput(
+  overrides: Record<string, unknown> = {},
+  startedMinutesAgo = 20,
+): Record<string, unknown> {
+  return {
+    name: '双11 开团 · 保温杯',
+    startAt: new Date(Date.now() - startedMinutesAgo * MINUTE_MS).toISOString(),
+    durationMinutes: 60,
+    forecast: Array.from({ length: 60 }, (_, minute) => ({ minute, ...PLAN })),
+    ...overrides,
+  };
+}
+
+/** Readings for minutes [from, to) at `factor` × PLAN (uv, units, gmv). */
+export function readings(
+  from: number,
+  to: number,
+  factor = 1,
+): { minute: number; uv: number; units: number; gmv: number }[] {
+  const out = [];
+  for (let minute = from; minute < to; minute++)
+    out.push({
+      minute,
+      uv: Math.round(PLAN.uv * factor),
+      units: Math.round(PLAN.units * factor),
+      gmv: PLAN.gmv * factor,
+    });
+  return out;
+}
+
+/** Polls `fn` until it returns something truthy (and returns it), or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  { timeoutMs = 15_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real server (`node --import tsx server/src/main.ts`) as a child process. */
+export class ServerProcess {
+  private child: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  output = '';
+
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the server and resolves once GET /healthz answers 200. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    if (this.child) throw new Error('already running');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        DATA_DIR: this.dataDir,
+        LOG_LEVEL: 'warn',
+        CLIENT_DIST: join(this.dataDir, 'no-client'),
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let gone = false;
+    void this.exited.then(() => (gone = true));
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`server exited before it was ready:\n${this.output}`);
+        const res = await fetch(`${this.url}/healthz`).catch(() => null);
+        return res?.status === 200;
+      },
+      { timeoutMs, intervalMs: 50, what: 'the server to answer /healthz' },
+    ).catch((e: unknown) => {
+      if (gone) throw new Error(`server exited before it was ready:\n${this.output}`);
+      throw e;
+    });
+  }
+
+  /** `kill -9`: no chance to flush or close anything. */
+  async kill9(): Promise<void> {
+    if (!this.child) return;
+    const child = this.child;
+    this.child = null;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** A graceful stop (SIGTERM), then SIGKILL if it lingers. */
+  async stop(): Promise<void> {
+    if (!this.child) return;
+    const child = this.child;
+    this.child = null;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+  }
+}
