@@ -1,0 +1,311 @@
+/**
+ * alert-latency: from the POST of the reading that completes a breaching checkpoint to the `alert`
+ * push arriving at each of 1,000 subscribed socket.io clients → p50/p99/max; and in the same run
+ * the floor: a bare `ws` server sending the same bytes (the real push's frame, captured) to 1,000
+ * bare `ws` clients, triggered and measured the same way.
+ *
+ * Processes: this coordinator, the server (child), and two client processes of 500 connections
+ * each (websocket transport only), so the measuring clients share no event loop with the server.
+ * Times are `performance.timeOrigin + performance.now()` in every process (one system clock); the
+ * coordinator checks how far apart the processes' clocks can be and reports it.
+ *
+ * A round: fill the minutes before checkpoint T (uv at twice the plan, not timed), let the pushes
+ * settle, then t0 = now, POST minute T−1 — that completes T, which breaches (uv +100%) and raises
+ * one alert — and collect when each client saw `alert` for T. The first round is a warm-up.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FromChild, ToChild } from './alert-clients';
+import {
+  type BenchResult,
+  type Figure,
+  HOST,
+  ROOT,
+  authenticate,
+  createLaunches,
+  fmt,
+  freePort,
+  jsonClient,
+  latencySummary,
+  log,
+  onCleanup,
+  pastLaunch,
+  reading,
+  sleep,
+  startServer,
+  stopChild,
+  wallNow,
+} from './lib';
+
+const NAME = 'alert-latency';
+const CLIENTS = 1000;
+const PROCESSES = 2;
+const CHECKPOINTS = Array.from({ length: 17 }, (_, i) => 10 * (i + 1)); // 1 warm-up + 16 measured
+const DURATION_MINUTES = 180;
+const SETTLE_MS = 400;
+const COLLECT_TIMEOUT_MS = 5000;
+const TARGET_P99_MS = 50;
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** A forked tsx child speaking the alert-clients IPC protocol. */
+class Child {
+  private waiters: { match: (m: FromChild) => boolean; resolve: (m: FromChild) => void }[] = [];
+  readonly frames: string[] = [];
+
+  constructor(readonly proc: ChildProcess) {
+    proc.on('message', (m: FromChild) => {
+      if (m.type === 'frame') this.frames.push(m.frame);
+      const i = this.waiters.findIndex((w) => w.match(m));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
+    });
+  }
+
+  static fork(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
+    const proc = fork(here(file), args, {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const child = new Child(proc);
+    onCleanup(() => stopChild(proc, 2000));
+    return child;
+  }
+
+  next<T extends FromChild['type']>(
+    type: T,
+    timeoutMs: number,
+    match: (m: Extract<FromChild, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<FromChild, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${type}" from a client process`)), timeoutMs);
+      const onExit = () => reject(new Error(`a client process exited while waiting for "${type}"`));
+      this.proc.once('exit', onExit);
+      this.waiters.push({
+        match: (m) =>
+          m.type === 'error'
+            ? (reject(new Error(m.message)), true)
+            : m.type === type && match(m as Extract<FromChild, { type: T }>),
+        resolve: (m) => {
+          clearTimeout(timer);
+          this.proc.off('exit', onExit);
+          resolve(m as Extract<FromChild, { type: T }>);
+        },
+      });
+    });
+  }
+
+  send(m: ToChild): void {
+    this.proc.send(m);
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.connected) this.send({ type: 'stop' });
+    await stopChild(this.proc, 2000);
+  }
+}
+
+async function startClients(args: (n: number) => string[]): Promise<Child[]> {
+  const per = CLIENTS / PROCESSES;
+  const children = Array.from({ length: PROCESSES }, () => Child.fork('./alert-clients.ts', args(per)));
+  const ready = await Promise.all(children.map((c) => c.next('ready', 60_000)));
+  const connected = ready.reduce((s, r) => s + r.connected, 0);
+  if (connected !== CLIENTS) throw new Error(`only ${connected} of ${CLIENTS} clients connected`);
+  log(NAME, `${connected} clients connected in ${fmt(Math.max(...ready.map((r) => r.ms)), 0)} ms`);
+  return children;
+}
+
+/**
+ * How far a child's clock can be ahead of ours: min over pings of (child's time on receipt − our
+ * time on sending) = skew + one-way IPC delay. Near 0 means the clocks agree to within that.
+ */
+async function clockBound(children: Child[]): Promise<number> {
+  let worst = -Infinity;
+  for (const c of children) {
+    let best = Infinity;
+    for (let i = 0; i < 20; i++) {
+      const t = wallNow();
+      const p = c.next('clock', 5000, (m) => m.t === t);
+      c.send({ type: 'clock', t });
+      const r = await p;
+      best = Math.min(best, r.now - r.t);
+    }
+    worst = Math.max(worst, best);
+  }
+  return worst;
+}
+
+async function collect(
+  children: Child[],
+  key: number,
+  t0: number,
+): Promise<{ deltas: number[]; missing: number }> {
+  const replies = await Promise.all(
+    children.map((c) => {
+      const p = c.next('arrivals', COLLECT_TIMEOUT_MS + 5000, (m) => m.key === key);
+      c.send({ type: 'collect', key, timeoutMs: COLLECT_TIMEOUT_MS });
+      return p;
+    }),
+  );
+  return {
+    deltas: replies.flatMap((r) => r.times.map((t) => t - t0)),
+    missing: replies.reduce((s, r) => s + r.missing, 0),
+  };
+}
+
+function roundText(deltas: number[]): string {
+  const r = latencySummary(deltas);
+  return `${fmt(r.p50, 0)}/${fmt(r.max, 0)}`;
+}
+
+async function socketIoRounds(): Promise<{
+  deltas: number[];
+  postMs: number[];
+  frame: string;
+  clockMs: number;
+  missing: number;
+}> {
+  const server = await startServer(NAME);
+  const creds = await authenticate(server.url);
+  const admin = jsonClient(server.url, 2, creds.admin);
+  const ingest = jsonClient(server.url, 2, creds.ingest);
+  try {
+    const [launchId] = await createLaunches(admin, 1, () =>
+      pastLaunch({
+        name: 'bench alert latency',
+        durationMinutes: DURATION_MINUTES,
+        startedMinutesAgo: DURATION_MINUTES + 20,
+        checkpoints: CHECKPOINTS,
+        perMinuteForecast: true,
+      }),
+    );
+    const children = await startClients((n) => [
+      'socketio',
+      server.url,
+      String(n),
+      launchId!,
+      JSON.stringify(creds.screen),
+    ]);
+    const clockMs = await clockBound(children);
+    const deltas: number[] = [];
+    const postMs: number[] = [];
+    const perRound: string[] = [];
+    let missing = 0;
+    let from = 0;
+    for (const [round, t] of CHECKPOINTS.entries()) {
+      const fill = [];
+      for (let m = from; m < t - 1; m++) fill.push(reading(m, 2));
+      const filled = await ingest.post<{ accepted: number }>(
+        `/api/launches/${launchId}/readings`,
+        JSON.stringify(fill),
+      );
+      if (filled.body.accepted !== fill.length) throw new Error(`fill: ${JSON.stringify(filled.body)}`);
+      await sleep(SETTLE_MS);
+      const t0 = wallNow();
+      const res = await ingest.post<{ accepted: number }>(
+        `/api/launches/${launchId}/readings`,
+        JSON.stringify([reading(t - 1, 2)]),
+      );
+      const answered = wallNow() - t0;
+      if (res.body.accepted !== 1) throw new Error(`completing reading: ${JSON.stringify(res.body)}`);
+      const got = await collect(children, t, t0);
+      if (round > 0) {
+        deltas.push(...got.deltas);
+        postMs.push(answered);
+        missing += got.missing;
+        perRound.push(roundText(got.deltas));
+      }
+      from = t;
+    }
+    log(NAME, `socket.io rounds, p50/max ms: ${perRound.join(' ')}`);
+    const frame = children.flatMap((c) => c.frames)[0];
+    if (!frame) throw new Error('no alert push frame was captured');
+    await Promise.all(children.map((c) => c.stop()));
+    return { deltas, postMs, frame, clockMs, missing };
+  } finally {
+    admin.close();
+    ingest.close();
+    await server.stop();
+  }
+}
+
+async function wsFloorRounds(frame: string): Promise<{ deltas: number[]; missing: number }> {
+  const port = await freePort();
+  const server = Child.fork('./ws-floor-server.ts', [], { PORT: String(port) });
+  const url = `http://${HOST}:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 150) throw new Error('the ws floor server did not start');
+      await sleep(100);
+    }
+  }
+  const http = jsonClient(url, 2);
+  try {
+    const children = await startClients((n) => ['ws', `ws://${HOST}:${port}`, String(n)]);
+    const deltas: number[] = [];
+    const perRound: string[] = [];
+    let missing = 0;
+    for (let round = 0; round < CHECKPOINTS.length; round++) {
+      await sleep(SETTLE_MS);
+      const t0 = wallNow();
+      const res = await http.post<{ sent: number }>('/broadcast', frame);
+      if (res.body.sent !== CLIENTS) throw new Error(`the floor server sent to ${res.body.sent} clients`);
+      const got = await collect(children, round + 1, t0);
+      if (round > 0) {
+        deltas.push(...got.deltas);
+        missing += got.missing;
+        perRound.push(roundText(got.deltas));
+      }
+    }
+    log(NAME, `ws floor rounds, p50/max ms: ${perRound.join(' ')}`);
+    await Promise.all(children.map((c) => c.stop()));
+    return { deltas, missing };
+  } finally {
+    http.close();
+    await server.stop();
+  }
+}
+
+export async function alertLatency(): Promise<BenchResult> {
+  const real = await socketIoRounds();
+  const s = latencySummary(real.deltas);
+  const post = latencySummary(real.postMs);
+  log(
+    NAME,
+    `socket.io: ${s.n} arrivals (${real.missing} missing) p50 ${fmt(s.p50, 2)} p99 ${fmt(s.p99, 2)} ` +
+      `max ${fmt(s.max, 2)} ms; POST answered p50 ${fmt(post.p50, 2)} ms; frame ${Buffer.byteLength(real.frame)} bytes`,
+  );
+  const floor = await wsFloorRounds(real.frame);
+  const f = latencySummary(floor.deltas);
+  log(
+    NAME,
+    `ws floor: ${f.n} arrivals (${floor.missing} missing) p50 ${fmt(f.p50, 2)} p99 ${fmt(f.p99, 2)} max ${fmt(f.max, 2)} ms`,
+  );
+  const rounds = CHECKPOINTS.length - 1;
+  const figures: Figure[] = [
+    { label: 'alert push, p50', value: s.p50, unit: 'ms' },
+    { label: 'alert push, p99', value: s.p99, unit: 'ms', target: { kind: 'max', value: TARGET_P99_MS } },
+    { label: 'alert push, max', value: s.max, unit: 'ms' },
+    { label: 'completing POST answered, p50', value: post.p50, unit: 'ms' },
+    { label: 'ws floor, p50', value: f.p50, unit: 'ms' },
+    { label: 'ws floor, p99', value: f.p99, unit: 'ms' },
+    { label: 'ws floor, max', value: f.max, unit: 'ms' },
+  ];
+  return {
+    name: NAME,
+    figures,
+    notes: [
+      `${CLIENTS} socket.io-client connections (websocket transport) in ${PROCESSES} processes, one launch, ` +
+        `${rounds} measured rounds after a warm-up, each a new checkpoint completed by one reading POST; ` +
+        `${s.n} arrivals measured, ${real.missing} missing; mean ${fmt(s.mean, 2)} ms`,
+      `ws floor: the same ${Buffer.byteLength(real.frame)}-byte frame (the real alert push, captured) sent by a bare ws ` +
+        `server to ${CLIENTS} bare ws clients in ${PROCESSES} processes on a POST, ${rounds} rounds; ` +
+        `${f.n} arrivals, ${floor.missing} missing; mean ${fmt(f.mean, 2)} ms`,
+      `clocks: a client process's clock reads at most ${fmt(real.clockMs, 3)} ms ahead of the coordinator's ` +
+        `(skew + IPC delay, min of 20 pings), so the cross-process deltas are good to well under a millisecond`,
+    ],
+  };
+}

@@ -1,0 +1,340 @@
+/**
+ * Shared pieces of the benchmarks: the real server as a child process on 127.0.0.1 with a temp
+ * DATA_DIR, a keep-alive JSON client, launch and reading builders, percentiles, one clock that is
+ * comparable across processes on this machine, and cleanup that runs even when a bench fails.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const HOST = '127.0.0.1';
+export const MINUTE_MS = 60_000;
+/** The bench server's admin password (only ever on 127.0.0.1, in a temp DATA_DIR). */
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+/** One figure of a benchmark, with its target when it has one. */
+export interface Figure {
+  label: string;
+  value: number;
+  unit: string;
+  /** `min`: the value should be at least `target`; `max`: at most. */
+  target?: { kind: 'min' | 'max'; value: number };
+  note?: string;
+}
+
+export interface BenchResult {
+  name: string;
+  figures: Figure[];
+  notes: string[];
+}
+
+/**
+ * Milliseconds since the epoch with sub-millisecond resolution. `performance.timeOrigin` is taken
+ * from the same system clock in every process, so values from two processes on one machine can be
+ * subtracted (the alert-latency bench measures how far apart they are and reports it).
+ */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: everything a bench starts is registered here and torn down even on failure or Ctrl-C.
+
+type Cleanup = () => Promise<void> | void;
+const cleanups: Cleanup[] = [];
+
+export function onCleanup(fn: Cleanup): void {
+  cleanups.push(fn);
+}
+
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop()!;
+    try {
+      await fn();
+    } catch (e) {
+      console.error('cleanup failed:', (e as Error).message);
+    }
+  }
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Stops a child: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real server.
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/**
+ * `node --import tsx server/src/main.ts` on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
+ * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
+ * come from `BENCH_SERVER_NODE_FLAGS`.
+ */
+export async function startServer(name: string): Promise<ServerHandle> {
+  const dataDir = await tempDir(`warroom-bench-${name}-`);
+  const port = await freePort();
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // BENCH_SERVER_ROOT runs another checkout's server (e.g. to compare a change) with the same bench.
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/src/main.ts'], {
+    cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CLIENT_DIST: join(dataDir, 'no-client'),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = () => stopChild(child);
+  onCleanup(stop);
+  const url = `http://${HOST}:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the server did not become ready within 30 s');
+    await sleep(100);
+  }
+  return { url, port, dataDir, child, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small keep-alive JSON client (node:http: cheaper per request than fetch, so the load generator
+// leaves more of the two cores to the server).
+
+export interface JsonClient {
+  post<T>(path: string, body: string): Promise<{ status: number; body: T }>;
+  get<T>(path: string): Promise<{ status: number; body: T }>;
+  close(): void;
+}
+
+export function jsonClient(
+  baseUrl: string,
+  maxSockets = 16,
+  extraHeaders: Record<string, string> = {},
+): JsonClient {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const { hostname, port } = new URL(baseUrl);
+  function send<T>(method: string, path: string, body?: string): Promise<{ status: number; body: T }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { ...extraHeaders };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const req = request({ host: hostname, port, method, path, agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
+          } catch {
+            reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`));
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  return {
+    post: (path, body) => send('POST', path, body),
+    get: (path) => send('GET', path),
+    close: () => agent.destroy(),
+  };
+}
+
+export interface Credentials {
+  /** For admin calls (creating launches): the admin's session cookie, when the server has accounts. */
+  admin: Record<string, string>;
+  /** For reading POSTs: an ingest bearer token, when the server has accounts. */
+  ingest: Record<string, string>;
+  /** For Socket.IO handshakes (`auth`): a screen token, when the server has accounts. */
+  screen: Record<string, string>;
+}
+
+/**
+ * Logs in as admin (the server was started with WARROOM_ADMIN_PASSWORD) and makes an ingest and a
+ * screen token, the way a real data pusher and kiosk screen would. A server without accounts yet
+ * (no /api/session) needs none of it.
+ */
+export async function authenticate(baseUrl: string): Promise<Credentials> {
+  const login = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (login.status === 404) return { admin: {}, ingest: {}, screen: {} };
+  if (!login.ok) throw new Error(`logging in as admin: ${login.status} ${await login.text()}`);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const admin = { cookie };
+  const token = async (scope: 'ingest' | 'screen') => {
+    const res = await fetch(`${baseUrl}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin },
+      body: JSON.stringify({ name: `bench ${scope}`, scope }),
+    });
+    if (!res.ok) throw new Error(`making a ${scope} token: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  };
+  return {
+    admin,
+    ingest: { authorization: `Bearer ${await token('ingest')}` },
+    screen: { token: await token('screen') },
+  };
+}
+
+export interface IngestReply {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Launches and readings.
+
+/** The plan for every minute of a bench launch. */
+export const PLAN = { uv: 100, units: 10, gmv: 1000 } as const;
+
+/**
+ * A launch that started `startedMinutesAgo` minutes ago, so none of its minutes is in the future
+ * and its checkpoints, overdue at creation, wait for data instead of raising data-gap alerts.
+ */
+export function pastLaunch(opts: {
+  name: string;
+  durationMinutes: number;
+  startedMinutesAgo: number;
+  checkpoints?: number[];
+  perMinuteForecast?: boolean;
+}): string {
+  return JSON.stringify({
+    name: opts.name,
+    startAt: new Date(Date.now() - opts.startedMinutesAgo * MINUTE_MS).toISOString(),
+    durationMinutes: opts.durationMinutes,
+    ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
+    forecast: opts.perMinuteForecast
+      ? Array.from({ length: opts.durationMinutes }, (_, minute) => ({ minute, ...PLAN }))
+      : {
+          template: {
+            uv: PLAN.uv * opts.durationMinutes,
+            units: PLAN.units * opts.durationMinutes,
+            gmv: PLAN.gmv * opts.durationMinutes,
+          },
+        },
+  });
+}
+
+export async function createLaunches(
+  client: JsonClient,
+  count: number,
+  input: (i: number) => string,
+  concurrency = 8,
+): Promise<string[]> {
+  const ids: string[] = new Array<string>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await client.post<{ id: string }>('/api/launches', input(i));
+        if (res.status !== 201)
+          throw new Error(`creating a launch: ${res.status} ${JSON.stringify(res.body)}`);
+        ids[i] = res.body.id;
+      }
+    }),
+  );
+  return ids;
+}
+
+/** A reading for `minute` at `factor` × PLAN for uv and PLAN for the rest. */
+export function reading(
+  minute: number,
+  uvFactor = 1,
+): { minute: number; uv: number; units: number; gmv: number } {
+  return { minute, uv: Math.round(PLAN.uv * uvFactor), units: PLAN.units, gmv: PLAN.gmv };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and printing.
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export function latencySummary(samples: readonly number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1);
+  return {
+    n: sorted.length,
+    min: sorted[0] ?? NaN,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    mean,
+  };
+}
+
+export function fmt(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function log(bench: string, message: string): void {
+  console.log(`  [${bench}] ${message}`);
+}
