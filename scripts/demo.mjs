@@ -11,7 +11,8 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts']
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { LOG_LEVEL: 'warn', ...process.env, PORT: String(port) },
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
+  process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
 
 async function waitReady() {
@@ -26,6 +27,12 @@ async function waitReady() {
   throw new Error('the server did not become ready');
 }
 
+/**
+ * @param {string} scenario
+ * @param {number} speed
+ * @param {number} seed
+ * @returns {Promise<{ launchId: string }>}
+ */
 async function simulate(scenario, speed, seed) {
   const res = await fetch(`${base}/api/simulations`, {
     method: 'POST',
@@ -33,7 +40,7 @@ async function simulate(scenario, speed, seed) {
     body: JSON.stringify({ scenario, speed, seed }),
   });
   if (!res.ok) throw new Error(`could not start the ${scenario} simulation: ${await res.text()}`);
-  return res.json();
+  return /** @type {Promise<{ launchId: string }>} */ (res.json());
 }
 
 try {
@@ -41,7 +48,7 @@ try {
   // 30×: 开团 after 2 s, the 15-minute checkpoint (traffic 35% under plan) about 32 s later.
   const shortfall = await simulate('traffic-shortfall', 30, 7);
   const onPlan = await simulate('on-plan', 30, 11);
-  const show = (id) => `http://localhost:${port}/screen/${id}`;
+  const show = (/** @type {string} */ id) => `http://localhost:${port}/screen/${id}`;
   console.log(`
 War room demo is running.
   Big screen (流量不足, alert within a minute): ${show(shortfall.launchId)}
