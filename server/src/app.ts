@@ -10,6 +10,7 @@ import registryPlugin from './plugins/registry';
 import socketPlugin from './plugins/socket';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
+import { importRoutes } from './routes/imports';
 import { launchRoutes } from './routes/launches';
 import { readingRoutes } from './routes/readings';
 import { simulationRoutes } from './routes/simulations';
@@ -52,6 +53,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(readingRoutes);
   await app.register(alertRoutes);
   await app.register(simulationRoutes);
+  await app.register(importRoutes);
   await app.register(clientPlugin, { dist: opts.clientDist ?? DEFAULT_CLIENT_DIST });
   return app;
 }

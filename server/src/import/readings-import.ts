@@ -1,0 +1,249 @@
+/**
+ * Readings from a CSV into a launch, through the engine like any other reading, in batches.
+ *
+ * Each batch is decided by `ingest` and made durable by the launch's commit before the next batch
+ * is read (so the file streams: memory holds one batch, not the file). If a write fails, the
+ * batches before it stay stored, the report says through which line, and the import stops; running
+ * the same import again stores the rest, because rows already stored count as duplicates.
+ *
+ * Missing values (an empty cell, a column the file does not have) never become a silent zero: they
+ * keep what is stored for that minute — so a traffic export and a sales export of the same minutes
+ * can be imported one after the other. A column the file lacks is 0 for a minute with nothing
+ * stored (as for pushed readings); an empty cell in a column the file has, for a minute with
+ * nothing stored, rejects the row, since storing 0 would pass a gap in the data off as a quiet
+ * minute.
+ */
+import {
+  type ImportProgress,
+  type ImportReport,
+  type LaunchEventBody,
+  type Reading,
+  type ReadingInput,
+  METRICS,
+  PREHEAT_MINUTES,
+} from '@warroom/shared';
+import { type LaunchState, ingest, tick } from '../engine/index';
+import type { LaunchRuntime } from '../launches/runtime';
+import { type ColumnPlan } from './columns';
+import { ImportStorageError } from './errors';
+import type { CsvFile } from './records';
+import { ReportBuilder } from './report';
+import { type Row, RowReader } from './rows';
+import { TimeReader } from './values';
+
+/** Rows per engine call and durable write. */
+export const IMPORT_BATCH_ROWS = 5000;
+const PROGRESS_EVERY_MS = 250;
+
+/** Where an import's readings go: a launch runtime, or a scratch copy of its state for a dry run. */
+export interface ReadingsTarget {
+  state(): LaunchState;
+  now(): number;
+  /** A simulation drives this launch's clock: do not tick it. */
+  driven(): boolean;
+  commit(events: LaunchEventBody[]): Promise<unknown>;
+}
+
+export function runtimeTarget(rt: LaunchRuntime): ReadingsTarget {
+  return {
+    // Read afresh each time: a failed commit replaces the runtime's state object.
+    state: () => rt.state,
+    now: () => rt.clock.now(),
+    driven: () => rt.driven,
+    commit: (events) => rt.commit(events),
+  };
+}
+
+/**
+ * A private copy of the launch's state for a dry run: the same engine decides, nothing is written.
+ * The launch and the forecast sums are never changed by the engine, so they are shared, not copied.
+ */
+export function dryRunTarget(rt: LaunchRuntime): ReadingsTarget {
+  const { launch, forecastPrefix, ...rest } = rt.state;
+  const scratch: LaunchState = { ...structuredClone(rest), launch, forecastPrefix };
+  return {
+    state: () => scratch,
+    now: () => rt.clock.now(),
+    driven: () => rt.driven,
+    commit: async () => undefined,
+  };
+}
+
+export interface ImportRun {
+  dryRun: boolean;
+  /** Bytes of the upload read so far, for progress. */
+  bytesRead?: () => number;
+  totalBytes?: number | null;
+  onProgress?: (p: ImportProgress) => void;
+  batchRows?: number;
+}
+
+function sameReading(a: Reading, b: Reading): boolean {
+  for (const m of METRICS) if (a[m] !== b[m]) return false;
+  return true;
+}
+
+function formatMinute(minute: number): string {
+  const sign = minute < 0 ? '−' : '+';
+  const abs = Math.abs(minute);
+  return `T${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+export async function importReadings(
+  file: CsvFile,
+  plan: ColumnPlan,
+  target: ReadingsTarget,
+  run: ImportRun,
+): Promise<ImportReport> {
+  const launch = target.state().launch;
+  const startMs = Date.parse(launch.startAt);
+  const lowest = -PREHEAT_MINUTES;
+  const duration = launch.durationMinutes;
+  const reader = new RowReader({
+    plan,
+    times: new TimeReader(launch.timezone),
+    startMs,
+    wholeCounts: true,
+    outOfRange: (m) =>
+      m < lowest
+        ? `readings start ${PREHEAT_MINUTES / 60} hours before 开团 (minute ${lowest})`
+        : m >= duration
+          ? `after the launch ends (its last minute is ${duration - 1})`
+          : null,
+  });
+  const report = new ReportBuilder(file, plan, run.dryRun);
+  /** Line of the row that set each minute in this import (0: none), indexed by minute − lowest. */
+  const seenLine = new Int32Array(duration - lowest);
+  const absent = new Set(plan.absent);
+  const batchRows = run.batchRows ?? IMPORT_BATCH_ROWS;
+  let batch: Row[] = [];
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const state = target.state();
+    const pending = new Map<number, { line: number; reading: Reading }>();
+    for (const row of rows) decide(state, row, pending);
+    const lineMinute = new Map<number, number>();
+    for (const { line, reading } of pending.values()) lineMinute.set(line, reading.minute);
+    const inputs = [...pending.values()].map(({ line, reading }) => ({
+      index: line,
+      reading: reading as ReadingInput,
+    }));
+    const now = target.now();
+    const outcome = ingest(state, inputs, now);
+    report.accepted += outcome.accepted;
+    report.duplicates += outcome.duplicates;
+    const rejectedLines = new Set<number>();
+    for (const r of outcome.rejected) {
+      const minute = lineMinute.get(r.index);
+      if (minute !== undefined) seenLine[minute - lowest] = 0;
+      rejectedLines.add(r.index);
+      report.reject([{ line: r.index, column: plan.time.header, message: r.message }]);
+    }
+    for (const { line, reading } of pending.values())
+      if (!rejectedLines.has(line)) report.covered(reading.minute);
+    const events = [...outcome.events, ...(target.driven() ? [] : tick(state, now))];
+    for (const e of events) {
+      if (e.type === 'checkpoint.evaluated') report.checkpointsEvaluated++;
+      else if (e.type === 'alert.raised') report.alertsRaised++;
+      else if (e.type === 'alert.updated') report.alertsUpdated++;
+    }
+    try {
+      await target.commit(events);
+    } catch (e) {
+      report.accepted -= outcome.accepted;
+      throw new ImportStorageError(report.build(), e);
+    }
+    report.storedThroughLine = rows[rows.length - 1]!.line;
+    run.onProgress?.(progress());
+  };
+
+  const decide = (state: LaunchState, row: Row, pending: Map<number, { line: number; reading: Reading }>) => {
+    const { line } = row;
+    if (row.problems.length > 0 || row.minute === null) {
+      report.reject(row.problems);
+      return;
+    }
+    const minute = row.minute;
+    const base = pending.get(minute)?.reading ?? state.readings.get(minute);
+    if (row.repeatsPrevious) {
+      report.duplicates++;
+      report.covered(minute);
+      return;
+    }
+    const reading = { minute } as Reading;
+    const problems = [];
+    for (let i = 0; i < METRICS.length; i++) {
+      const m = METRICS[i]!;
+      const v = row.values[i];
+      if (v !== undefined) reading[m] = v;
+      else if (base) reading[m] = base[m];
+      else if (absent.has(m)) reading[m] = 0;
+      else {
+        const why = row.missing[i];
+        problems.push({
+          line,
+          column: why?.column,
+          message:
+            `${why?.message ?? `${m} is missing`}, and minute ${minute} (${formatMinute(minute)}) has no stored ` +
+            'reading to keep it from; write 0 if nothing happened in that minute',
+        });
+      }
+    }
+    if (problems.length > 0) {
+      report.reject(problems);
+      return;
+    }
+    const seen = seenLine[minute - lowest]!;
+    if (seen !== 0) {
+      if (base && sameReading(base, reading)) {
+        report.duplicates++;
+        report.covered(minute);
+      } else {
+        report.reject([
+          {
+            line,
+            column: plan.time.header,
+            message: `minute ${minute} (${row.when}) is already on line ${seen} with different values; keep one of the two rows`,
+          },
+        ]);
+      }
+      return;
+    }
+    seenLine[minute - lowest] = line;
+    if (base && sameReading(base, reading)) {
+      report.duplicates++;
+      report.covered(minute);
+      return;
+    }
+    pending.set(minute, { line, reading });
+  };
+
+  const progress = () => {
+    report.bytesRead = run.bytesRead?.() ?? 0;
+    return report.progress(run.totalBytes ?? null);
+  };
+
+  let lastProgressAt = Date.now();
+  for await (const record of file.records) {
+    report.rowsRead++;
+    batch.push(reader.read(record));
+    if (batch.length >= batchRows) {
+      await flush();
+      lastProgressAt = Date.now();
+    } else if (
+      run.onProgress &&
+      report.rowsRead % 500 === 0 &&
+      Date.now() - lastProgressAt > PROGRESS_EVERY_MS
+    ) {
+      // A slow upload still shows movement between batches.
+      lastProgressAt = Date.now();
+      run.onProgress(progress());
+    }
+  }
+  await flush();
+  report.bytesRead = run.bytesRead?.() ?? 0;
+  return report.build();
+}

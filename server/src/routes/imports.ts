@@ -1,0 +1,248 @@
+/**
+ * CSV imports and exports, and the forecast builders. Routes translate HTTP to the import module
+ * and the engine, nothing more.
+ *
+ * POST /api/launches/:id/imports takes the CSV as a multipart file or as the raw body (text/csv),
+ * streams it through the importer and answers with the report. With `?progress=true` it answers
+ * with NDJSON instead: progress lines while it works, then one `report` (or `error`) line — the one
+ * mechanism both the admin page (fetch + a stream reader) and the CLI can show as a bar.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DEFAULT_TIMEZONE,
+  ExportQuery,
+  ForecastFromLaunchInput,
+  ForecastImportQuery,
+  ImportQuery,
+  type ImportStreamLine,
+  parseDateTime,
+} from '@warroom/shared';
+import { z } from 'zod';
+import { HttpError, notFound, parseInput } from '../http-errors';
+import {
+  CurveError,
+  ImportFileError,
+  ImportStorageError,
+  curveFromLaunch,
+  dryRunTarget,
+  importForecast,
+  importReadings,
+  minutesCsv,
+  openCsv,
+  planColumns,
+  runtimeTarget,
+} from '../import/index';
+
+export const DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024;
+/** Room for the multipart boundaries and part headers around the file. */
+const MULTIPART_SLACK = 64 * 1024;
+
+export interface ImportRoutesOptions {
+  /** Largest CSV accepted; default WARROOM_IMPORT_MAX_BYTES or 100 MiB. */
+  maxBytes?: number;
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const RAW_TYPES = [
+  'text/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+];
+
+const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+
+interface Upload {
+  chunks: AsyncIterable<Buffer>;
+  totalBytes: number | null;
+  bytesRead: () => number;
+}
+
+export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, opts) => {
+  const maxBytes =
+    opts.maxBytes ?? (Number(process.env.WARROOM_IMPORT_MAX_BYTES) || DEFAULT_IMPORT_MAX_BYTES);
+  const tooLarge = (size: string) =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `the file is larger than the import limit of ${mib(maxBytes)} (${size}); split it by day and import the parts`,
+    );
+
+  await app.register(multipart, { limits: { fileSize: maxBytes + 1, files: 1, fields: 20, parts: 25 } });
+  // Raw CSV bodies reach the handler as a stream: the importer reads them as they arrive.
+  app.removeContentTypeParser(['text/plain']);
+  app.addContentTypeParser(RAW_TYPES, (_req, payload, done) => done(null, payload));
+
+  async function upload(req: FastifyRequest, reply: FastifyReply): Promise<Upload> {
+    const length = Number(req.headers['content-length']);
+    const totalBytes = Number.isFinite(length) && length >= 0 ? length : null;
+    const multi = req.isMultipart();
+    if (totalBytes !== null && totalBytes > maxBytes + (multi ? MULTIPART_SLACK : 0)) {
+      reply.header('connection', 'close');
+      throw tooLarge(mib(totalBytes));
+    }
+    let source: AsyncIterable<Buffer>;
+    if (multi) {
+      const part = await req.file();
+      if (!part) throw new HttpError(400, 'invalid_input', 'send the CSV as a file field of the form');
+      source = part.file;
+    } else if (req.body instanceof Readable) {
+      source = req.body;
+    } else {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'send the CSV as the body (Content-Type: text/csv) or as a file in multipart/form-data',
+      );
+    }
+    let bytes = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) {
+          reply.header('connection', 'close');
+          throw tooLarge(`more than ${mib(maxBytes)} received`);
+        }
+        yield chunk;
+      }
+    }
+    return { chunks: counted(), totalBytes, bytesRead: () => bytes };
+  }
+
+  /** Problems with the file as a whole are the caller's to fix: 400 with the reason. */
+  function asHttp(e: unknown): unknown {
+    if (e instanceof ImportFileError) return new HttpError(400, 'invalid_input', e.message, e.details);
+    return e;
+  }
+
+  function storageFailure(e: ImportStorageError) {
+    const through = e.report.storedThroughLine;
+    return {
+      code: 'storage_unavailable' as const,
+      message:
+        (through === null
+          ? 'the readings could not be stored, so nothing from this file was recorded'
+          : `the readings could not all be stored: rows up to line ${through} are stored, nothing after them`) +
+        '; import the same file again when storage is back (rows already stored count as duplicates)',
+    };
+  }
+
+  app.post('/api/launches/:id/imports', async (req, reply) => {
+    const { id } = parseInput(IdParams, req.params, 'path');
+    const query = parseInput(ImportQuery, req.query, 'query');
+    const rt = app.registry.get(id);
+    if (!rt) throw notFound(`launch ${id}`);
+    const up = await upload(req, reply);
+    let file, plan;
+    try {
+      file = await openCsv(up.chunks, { encoding: query.encoding, delimiter: query.delimiter });
+      plan = planColumns(file.header, { mapping: query.mapping, cumulative: query.cumulative });
+    } catch (e) {
+      reply.header('connection', 'close');
+      throw asHttp(e);
+    }
+    const dryRun = query.dryRun === true;
+    const target = dryRun ? dryRunTarget(rt) : runtimeTarget(rt);
+    const run = { dryRun, bytesRead: up.bytesRead, totalBytes: up.totalBytes };
+
+    if (query.progress !== true) {
+      try {
+        return await importReadings(file, plan, target, run);
+      } catch (e) {
+        if (e instanceof ImportStorageError) {
+          req.log.error({ err: e.cause, launchId: id }, 'import could not be stored');
+          return reply
+            .status(503)
+            .header('retry-after', '5')
+            .send({ error: { ...storageFailure(e), details: { report: e.report } } });
+        }
+        reply.header('connection', 'close');
+        throw asHttp(e);
+      }
+    }
+
+    const out = new PassThrough();
+    const line = (l: ImportStreamLine) => out.write(JSON.stringify(l) + '\n');
+    void (async () => {
+      try {
+        const report = await importReadings(file, plan, target, { ...run, onProgress: (p) => line(p) });
+        line({ type: 'report', report });
+      } catch (e) {
+        if (e instanceof ImportStorageError) {
+          req.log.error({ err: e.cause, launchId: id }, 'import could not be stored');
+          line({ type: 'error', status: 503, error: storageFailure(e), report: e.report });
+        } else {
+          const err = asHttp(e);
+          if (err instanceof HttpError) {
+            line({ type: 'error', status: err.statusCode, error: { code: err.code, message: err.message } });
+          } else {
+            req.log.error({ err, launchId: id }, 'import failed');
+            line({
+              type: 'error',
+              status: 500,
+              error: { code: 'internal', message: 'something went wrong on our side' },
+            });
+          }
+        }
+      } finally {
+        out.end();
+      }
+    })();
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('x-accel-buffering', 'no')
+      .send(out);
+  });
+
+  app.get('/api/launches/:id/export', async (req, reply) => {
+    const { id } = parseInput(IdParams, req.params, 'path');
+    const q = parseInput(ExportQuery, req.query, 'query');
+    const rt = app.registry.get(id);
+    if (!rt) throw notFound(`launch ${id}`);
+    const { launch } = rt.state;
+    const rows =
+      q.what === 'readings'
+        ? [...rt.state.readings.values()].sort((a, b) => a.minute - b.minute)
+        : launch.forecast;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${launch.id}-${q.what}.csv"`)
+      .send(Readable.from(minutesCsv(launch, rows, q.headers)));
+  });
+
+  app.post('/api/forecast/import', async (req, reply) => {
+    const q = parseInput(ForecastImportQuery, req.query, 'query');
+    const up = await upload(req, reply);
+    const timezone = q.timezone ?? DEFAULT_TIMEZONE;
+    try {
+      const file = await openCsv(up.chunks, { encoding: q.encoding, delimiter: q.delimiter });
+      const plan = planColumns(file.header, { mapping: q.mapping, cumulative: q.cumulative });
+      return await importForecast(file, plan, {
+        startMs: q.startAt ? parseDateTime(q.startAt, timezone) : null,
+        timezone,
+        durationMinutes: q.durationMinutes,
+      });
+    } catch (e) {
+      reply.header('connection', 'close');
+      throw asHttp(e);
+    }
+  });
+
+  app.post('/api/forecast/from-launch', async (req) => {
+    const input = parseInput(ForecastFromLaunchInput, req.body, 'forecast request');
+    const rt = app.registry.get(input.launchId);
+    if (!rt) throw notFound(`launch ${input.launchId}`);
+    try {
+      const curve = curveFromLaunch(rt.state, input.targets, input.durationMinutes);
+      return { launchId: input.launchId, startAt: input.startAt ?? null, ...curve };
+    } catch (e) {
+      if (e instanceof CurveError) throw new HttpError(400, 'invalid_input', e.message);
+      throw e;
+    }
+  });
+};
