@@ -130,7 +130,7 @@ export class ServerProcess {
   }
 
   /** Starts the server and resolves once GET /healthz answers 200. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.child) throw new Error('already running');
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: ROOT,
