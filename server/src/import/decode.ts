@@ -100,7 +100,8 @@ export async function decodeText(
     encoding = bom.encoding;
     head = head.subarray(bom.length);
   } else {
-    encoding = isUtf8(head, done) ? 'utf8' : 'gb18030';
+    const sample = head.subarray(0, DETECT_BYTES);
+    encoding = isUtf8(sample, done && sample.length === head.length) ? 'utf8' : 'gb18030';
   }
   const warnings: string[] = [];
   const decoder = decoderFor(encoding);

@@ -120,13 +120,13 @@ export class TimeReader {
     const o = WITH_OFFSET.exec(s);
     if (o) {
       const ms = Date.parse(`${o[1]}T${o[2]}${normalizeOffset(o[3]!)}`);
-      return Number.isNaN(ms) ? `is not a date-time: '${raw.trim()}'` : { kind: 'instant', ms };
+      return Number.isNaN(ms) ? notDateTime(raw) : { kind: 'instant', ms };
     }
     const l = LOCAL.exec(s);
     if (l) {
       const [Y, M, D, h, m, sec] = [l[1], l[2], l[3], l[4], l[5], l[6] ?? '0'].map(Number) as number[];
       const ms = this.local(Y!, M!, D!, h!, m!, sec!);
-      return Number.isNaN(ms) ? `is not a date-time: '${raw.trim()}'` : { kind: 'instant', ms };
+      return Number.isNaN(ms) ? notDateTime(raw) : { kind: 'instant', ms };
     }
     const t = TIME_OF_DAY.exec(s);
     if (t) {
@@ -134,7 +134,7 @@ export class TimeReader {
       if (h > 23 || m > 59 || sec > 59) return `is not a time of day: '${raw.trim()}'`;
       return { kind: 'time-of-day', minuteOfDay: h * 60 + m, seconds: sec };
     }
-    return `is not a date-time: '${raw.trim()}' (write 2026-11-11 10:05, 2026/11/11 10:05 or 10:05)`;
+    return notDateTime(raw);
   }
 
   /** Wall-clock fields in the zone → epoch ms (NaN when they are not a real date). */
@@ -162,6 +162,9 @@ export class TimeReader {
     return asUtc - offset;
   }
 }
+
+const notDateTime = (raw: string) =>
+  `is not a date-time: '${raw.trim()}' (write 2026-11-11 10:05, 2026/11/11 10:05 or 10:05)`;
 
 function normalizeOffset(o: string): string {
   if (o.toUpperCase() === 'Z') return 'Z';
