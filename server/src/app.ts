@@ -7,12 +7,15 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { installErrorHandling } from './http-errors';
 import clientPlugin from './plugins/client';
 import registryPlugin from './plugins/registry';
+import replaysPlugin from './plugins/replays';
 import socketPlugin from './plugins/socket';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
 import { launchRoutes } from './routes/launches';
 import { readingRoutes } from './routes/readings';
+import { replayRoutes } from './routes/replays';
+import { reviewRoutes } from './routes/review';
 import { simulationRoutes } from './routes/simulations';
 import type { EventStore } from './store/event-store';
 import { FileEventStore } from './store/file-store';
@@ -48,11 +51,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
   await app.register(registryPlugin, { store, ticking: opts.ticking ?? true });
   await app.register(socketPlugin);
+  await app.register(replaysPlugin);
   await app.register(healthRoutes);
   await app.register(launchRoutes);
   await app.register(readingRoutes);
   await app.register(alertRoutes);
   await app.register(simulationRoutes);
+  await app.register(replayRoutes);
+  await app.register(reviewRoutes);
   await app.register(importRoutes);
   await app.register(clientPlugin, { dist: opts.clientDist ?? DEFAULT_CLIENT_DIST });
   return app;

@@ -3,6 +3,7 @@ import { Alert } from './alert';
 import { CheckpointResult } from './checkpoint';
 import { Launch } from './launch';
 import { Reading } from './reading';
+import { RunSheetTask } from './runsheet';
 
 export const SCENARIOS = [
   'on-plan',
@@ -43,6 +44,10 @@ export const LaunchEventBody = z.discriminatedUnion('type', [
     reason: z.enum(['finished', 'stopped', 'interrupted']),
     now: z.string(),
   }),
+  /** The run sheet was edited; `at` is launch-clock time. */
+  z.object({ type: z.literal('runsheet.updated'), runSheet: z.array(RunSheetTask), by: z.string(), at: z.string() }),
+  /** A run-sheet task was ticked off by its owner. */
+  z.object({ type: z.literal('runsheet.task.done'), taskId: z.string(), by: z.string(), at: z.string() }),
 ]);
 export type LaunchEventBody = z.infer<typeof LaunchEventBody>;
 export type LaunchEventType = LaunchEventBody['type'];

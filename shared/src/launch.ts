@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_METRIC_VALUE, Metric, MetricValue, METRICS } from './metrics';
 import { PlaybookEntry } from './playbook';
+import { RunSheetInput, RunSheetTask, defaultRunSheet } from './runsheet';
 import { DEFAULT_TIMEZONE, isValidTimezone, parseDateTime } from './time';
 
 /** Up to a leap year of minutes: a year-long always-on launch, or a year of history imported. */
@@ -77,6 +78,8 @@ export const LaunchInput = z
     price: MetricValue.optional(),
     targets: Targets.optional(),
     playbook: z.array(PlaybookEntry).max(50).optional(),
+    /** The run sheet (作战时间表); the team's default schedule when omitted. */
+    runSheet: RunSheetInput.optional(),
     forecast: ForecastInput,
   })
   .superRefine((l, ctx) => {
@@ -166,8 +169,15 @@ export const Launch = z.object({
   ),
   clock: ClockKind,
   createdAt: z.string(),
+  /** Resolved run sheet; absent in logs written before run sheets existed (see `runSheetOf`). */
+  runSheet: z.array(RunSheetTask).optional(),
 });
 export type Launch = z.infer<typeof Launch>;
+
+/** A launch's run sheet: its own, or the team's defaults for launches stored without one. */
+export function runSheetOf(launch: Pick<Launch, 'runSheet'>): RunSheetTask[] {
+  return launch.runSheet ?? defaultRunSheet();
+}
 
 /** One line of GET /api/launches. */
 export const LaunchSummary = z.object({

@@ -3,6 +3,7 @@ import { Alert } from './alert';
 import { CheckpointResult } from './checkpoint';
 import { Launch } from './launch';
 import { Reading } from './reading';
+import { RunSheetTick } from './runsheet';
 
 export const FeedState = z.enum(['live', 'stale', 'waiting', 'ended']);
 export type FeedState = z.infer<typeof FeedState>;
@@ -32,5 +33,7 @@ export const LaunchSnapshot = z.object({
   /** Launch-clock time of the last accepted reading. */
   lastReadingAt: z.string().nullable(),
   simulation: SimulationInfo.nullable(),
+  /** Run-sheet tasks ticked off so far (the tasks are `launch.runSheet`). */
+  runSheetDone: z.array(RunSheetTick).optional(),
 });
 export type LaunchSnapshot = z.infer<typeof LaunchSnapshot>;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { Alert } from './alert';
 import { CheckpointResult } from './checkpoint';
 import { type LaunchEvent } from './events';
-import { FeedState, type LaunchSnapshot } from './snapshot';
+import { FeedState, LaunchSnapshot } from './snapshot';
 import { Reading } from './reading';
 import { AckInput } from './alert';
+import { ReplayInfo } from './replay';
+import { RunSheetTask, RunSheetTick } from './runsheet';
 
 /** Every client → server event is acknowledged with this envelope. */
 export type AckEnvelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -18,13 +20,36 @@ export type SubscribeInput = z.infer<typeof SubscribeInput>;
 
 export const UnsubscribeInput = z.strictObject({ launchId: z.string().min(1).max(100) });
 
+/** `subscribe` to a replay (room `replay:<id>`): answered like a launch subscription. */
+export const ReplaySubscribeInput = z.strictObject({
+  replayId: z.string().min(1).max(100),
+  after: z.number().int().min(0).optional(),
+});
+export type ReplaySubscribeInput = z.infer<typeof ReplaySubscribeInput>;
+export const ReplayUnsubscribeInput = z.strictObject({ replayId: z.string().min(1).max(100) });
+
+/** True when a client → server payload addresses a replay rather than a live launch. */
+export function addressesReplay(input: unknown): input is { replayId: unknown } {
+  return typeof input === 'object' && input !== null && 'replayId' in input;
+}
+
 export const SocketAckInput = z.strictObject({
   alertId: z.string().min(1).max(200),
   ...AckInput.shape,
 });
 export type SocketAckInput = z.infer<typeof SocketAckInput>;
 
-const Envelope = { launchId: z.string(), offset: z.number().int() };
+/** A trainee acknowledging a replayed alert over the socket (`alert:ack` with `replayId`). */
+export const ReplaySocketAckInput = z.strictObject({
+  replayId: z.string().min(1).max(100),
+  ...SocketAckInput.shape,
+});
+
+/**
+ * Every push names the launch and the offset in its log. Pushes from a replay also carry
+ * `replayId`, and their offset is the replay's own (they go only to the replay's room).
+ */
+const Envelope = { launchId: z.string(), offset: z.number().int(), replayId: z.string().optional() };
 
 export const ReadingPush = z.object({ ...Envelope, reading: Reading });
 export const CheckpointPush = z.object({ ...Envelope, result: CheckpointResult });
@@ -37,7 +62,23 @@ export const AlertAckPush = z.object({ ...Envelope, alert: Alert });
 export const ClockPush = z.object({ ...Envelope, now: z.string(), speed: z.number() });
 export const FeedPush = z.object({ ...Envelope, state: FeedState, lastReadingAt: z.string().nullable() });
 
+export const RunSheetPush = z.object({
+  ...Envelope,
+  change: z.enum(['updated', 'done']),
+  runSheet: z.array(RunSheetTask).optional(),
+  tick: RunSheetTick.optional(),
+});
+/** A replay's controls changed (play/pause/speed/seek/end); after a seek it carries the new state. */
+export const ReplayPush = z.object({
+  ...Envelope,
+  replayId: z.string(),
+  info: ReplayInfo,
+  snapshot: LaunchSnapshot.optional(),
+});
+
 export type ReadingPush = z.infer<typeof ReadingPush>;
+export type RunSheetPush = z.infer<typeof RunSheetPush>;
+export type ReplayPush = z.infer<typeof ReplayPush>;
 export type CheckpointPush = z.infer<typeof CheckpointPush>;
 export type AlertPush = z.infer<typeof AlertPush>;
 export type AlertAckPush = z.infer<typeof AlertAckPush>;
@@ -56,6 +97,8 @@ export interface ServerToClientEvents {
   'alert:escalated': (p: AlertAckPush) => void;
   clock: (p: ClockPush) => void;
   feed: (p: FeedPush) => void;
+  runsheet: (p: RunSheetPush) => void;
+  replay: (p: ReplayPush) => void;
 }
 
 export interface ClientToServerEvents {

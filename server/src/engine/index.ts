@@ -18,3 +18,5 @@ export {
 export { ingest, tick, acknowledge, FUTURE_TOLERANCE_MINUTES } from './commands';
 export type { IngestOutcome, AckOutcome } from './commands';
 export { feedState, snapshot, summary, STALE_AFTER_MS } from './view';
+export { updateRunSheet, tickOffTask } from './runsheet';
+export type { RunSheetOutcome } from './runsheet';

@@ -11,6 +11,8 @@ import {
   defaultPlaybook,
   formatIsoInZone,
   parseDateTime,
+  defaultRunSheet,
+  resolveRunSheet,
 } from '@warroom/shared';
 import { resolveForecast } from './forecast';
 
@@ -48,6 +50,7 @@ export function createLaunch(
     forecast: resolveForecast(input.forecast, durationMinutes, startMs, timezone),
     clock,
     createdAt: formatIsoInZone(createdAtMs, timezone),
+    runSheet: input.runSheet ? resolveRunSheet(input.runSheet) : defaultRunSheet(),
   };
 }
 

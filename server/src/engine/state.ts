@@ -9,6 +9,7 @@ import {
   type LaunchEventBody,
   type Metric,
   type Reading,
+  type RunSheetTick,
   MINUTE_MS,
 } from '@warroom/shared';
 import { toMicro } from './exact';
@@ -42,6 +43,8 @@ export interface LaunchState {
   nowMs: number;
   lastReadingAtMs: number | null;
   simulation: SimulationState | null;
+  /** Run-sheet tasks ticked off, by task id (the tasks are `launch.runSheet`). */
+  runSheetDone: Map<string, RunSheetTick>;
 }
 
 /** Exact actual totals over the present minutes of [0, t), sorted by t. */
@@ -71,6 +74,7 @@ export function initialState(launch: Launch): LaunchState {
     nowMs: Date.parse(launch.createdAt),
     lastReadingAtMs: null,
     simulation: null,
+    runSheetDone: new Map(),
   };
 }
 
@@ -129,6 +133,14 @@ export function apply(state: LaunchState, event: LaunchEventBody): LaunchState {
     case 'simulation.stopped':
       if (state.simulation?.simulationId === event.simulationId) state.simulation.running = false;
       advance(state, Date.parse(event.now));
+      break;
+    case 'runsheet.updated':
+      state.launch = { ...state.launch, runSheet: event.runSheet };
+      advance(state, Date.parse(event.at));
+      break;
+    case 'runsheet.task.done':
+      state.runSheetDone.set(event.taskId, { taskId: event.taskId, by: event.by, at: event.at });
+      advance(state, Date.parse(event.at));
       break;
   }
   return state;

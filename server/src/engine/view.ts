@@ -28,6 +28,7 @@ export function snapshot(state: LaunchState, nowMs: number, speed: number): Laun
     feed: feedState(state, nowMs),
     lastReadingAt: state.lastReadingAtMs === null ? null : iso(state, state.lastReadingAtMs),
     simulation: state.simulation ? { ...state.simulation, launchId: state.launch.id } : null,
+    runSheetDone: [...state.runSheetDone.values()],
   };
 }
 

@@ -18,6 +18,7 @@ import {
   SocketAckInput,
   SubscribeInput,
   UnsubscribeInput,
+  addressesReplay,
   describeIssues,
 } from '@warroom/shared';
 import { acknowledge, feedState, snapshot } from '../engine/index';
@@ -95,6 +96,8 @@ export default fp(
       socket.on(
         'subscribe',
         handle(app.log, (input): SubscribeData => {
+          // A replay has its own room and offsets (plugins/replays.ts).
+          if (addressesReplay(input)) return app.replaySockets.subscribe(socket, input);
           const { launchId, after } = parse(SubscribeInput, input);
           const rt = registry.get(launchId);
           if (!rt) throw new HttpError(404, 'not_found', `launch ${launchId} does not exist`);
@@ -111,6 +114,7 @@ export default fp(
       socket.on(
         'unsubscribe',
         handle(app.log, (input) => {
+          if (addressesReplay(input)) return app.replaySockets.unsubscribe(socket, input);
           const { launchId } = parse(UnsubscribeInput, input);
           void socket.leave(launchRoom(launchId));
           return null;
@@ -128,6 +132,8 @@ export default fp(
       socket.on(
         'alert:ack',
         handle(app.log, async (input): Promise<Alert> => {
+          // A trainee acknowledging a replayed alert: the replay's state only, never the launch's.
+          if (addressesReplay(input)) return app.replaySockets.acknowledge(socket, input);
           const { alertId, by, action, note } = parse(SocketAckInput, input);
           const rt = registry.forAlert(alertId);
           if (!rt) throw new HttpError(404, 'not_found', `alert ${alertId} does not exist`);
@@ -223,6 +229,12 @@ function broadcast(
       case 'simulation.started':
       case 'simulation.stopped':
         room.emit('clock', { ...base, now: new Date(rt.clock.now()).toISOString(), speed: rt.clock.speed });
+        break;
+      case 'runsheet.updated':
+        room.emit('runsheet', { ...base, change: 'updated', runSheet: e.runSheet });
+        break;
+      case 'runsheet.task.done':
+        room.emit('runsheet', { ...base, change: 'done', tick: { taskId: e.taskId, by: e.by, at: e.at } });
         break;
       case 'launch.created':
         break;

@@ -1,0 +1,147 @@
+/**
+ * Replays as a plugin: the manager, and its pushes to each replay's own Socket.IO room
+ * (`replay:<id>`). A replay's facts never reach a launch room, the inbox, or the launch's log; the
+ * socket plugin hands `subscribe`/`unsubscribe`/`alert:ack` payloads that name a `replayId` here.
+ */
+import fp from 'fastify-plugin';
+import type { Socket } from 'socket.io';
+import {
+  type Alert,
+  type LaunchEvent,
+  type SubscribeData,
+  ReplaySocketAckInput,
+  ReplaySubscribeInput,
+  ReplayUnsubscribeInput,
+  describeIssues,
+} from '@warroom/shared';
+import type { z } from 'zod';
+import { HttpError } from '../http-errors';
+import { personName } from '../routes/replays';
+import { ReplayManager } from '../replay/manager';
+import type { Replay } from '../replay/replay';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    replays: ReplayManager;
+    replaySockets: {
+      subscribe(socket: Socket, input: unknown): SubscribeData;
+      unsubscribe(socket: Socket, input: unknown): null;
+      acknowledge(socket: Socket, input: unknown): Alert;
+    };
+  }
+}
+
+export const replayRoom = (id: string) => `replay:${id}`;
+
+function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new HttpError(400, 'invalid_input', describeIssues(r.error.issues));
+  return r.data;
+}
+
+export default fp(
+  async (app) => {
+    const io = app.io;
+    const watched = (r: Replay) => (io.sockets.adapter.rooms.get(replayRoom(r.id))?.size ?? 0) > 0;
+
+    const facts = (r: Replay, events: readonly LaunchEvent[]) => {
+      if (!watched(r)) return;
+      const room = io.to(replayRoom(r.id));
+      for (const e of events) {
+        const base = { launchId: e.launchId, replayId: r.id, offset: e.offset };
+        switch (e.type) {
+          case 'reading.ingested':
+            room.emit('reading', { ...base, reading: e.reading });
+            break;
+          case 'checkpoint.evaluated':
+            room.emit('checkpoint', { ...base, result: e.result });
+            break;
+          case 'alert.raised':
+          case 'alert.updated':
+            room.emit('alert', {
+              ...base,
+              alert: e.alert,
+              change: e.type === 'alert.raised' ? 'raised' : 'updated',
+            });
+            break;
+          case 'alert.acknowledged':
+            room.emit('alert:ack', { ...base, alert: e.alert });
+            break;
+          case 'alert.escalated':
+            room.emit('alert:escalated', { ...base, alert: e.alert });
+            break;
+          default:
+            room.emit('clock', { ...base, now: r.info().now, speed: r.effectiveSpeed });
+        }
+      }
+    };
+
+    const manager = new ReplayManager(app.registry, {
+      facts,
+      info(r, reset) {
+        if (!watched(r)) return;
+        io.to(replayRoom(r.id)).emit('replay', {
+          launchId: r.launchId,
+          replayId: r.id,
+          offset: r.offset,
+          info: r.info(),
+          ...(reset ? { snapshot: r.snapshot() } : {}),
+        });
+      },
+    });
+    app.decorate('replays', manager);
+
+    const find = (id: string) => {
+      const r = manager.get(id);
+      if (!r) throw new HttpError(404, 'not_found', `replay ${id} does not exist`);
+      return r;
+    };
+
+    app.decorate('replaySockets', {
+      subscribe(socket: Socket, input: unknown): SubscribeData {
+        const { replayId, after } = parse(ReplaySubscribeInput, input);
+        const r = find(replayId);
+        void socket.join(replayRoom(replayId));
+        const events = after === undefined ? null : r.eventsAfter(after);
+        if (events) return { kind: 'events', events, offset: r.offset };
+        return { kind: 'snapshot', snapshot: r.snapshot() };
+      },
+      unsubscribe(socket: Socket, input: unknown): null {
+        const { replayId } = parse(ReplayUnsubscribeInput, input);
+        void socket.leave(replayRoom(replayId));
+        return null;
+      },
+      acknowledge(socket: Socket, input: unknown): Alert {
+        const { replayId, alertId, by, action, note } = parse(ReplaySocketAckInput, input);
+        const r = find(replayId);
+        const who =
+          personName((socket.data as { principal?: unknown }).principal) ?? by ?? r.options.drill?.trainee;
+        if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
+        const alert = r.acknowledge(alertId, who, action, note);
+        if (!alert) throw new HttpError(404, 'not_found', `alert ${alertId} has not fired in this replay`);
+        return alert;
+      },
+    });
+
+    // The replay clock for its screens, once a second while it plays.
+    const clockTimer = setInterval(() => {
+      for (const r of manager.all()) {
+        if (r.paused || !watched(r)) continue;
+        io.to(replayRoom(r.id)).emit('clock', {
+          launchId: r.launchId,
+          replayId: r.id,
+          offset: r.offset,
+          now: r.info().now,
+          speed: r.effectiveSpeed,
+        });
+      }
+    }, 1000);
+    clockTimer.unref();
+
+    app.addHook('onClose', async () => {
+      clearInterval(clockTimer);
+      manager.close();
+    });
+  },
+  { name: 'replays', dependencies: ['registry', 'socket'] },
+);
