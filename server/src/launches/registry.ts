@@ -6,9 +6,26 @@ import { randomBytes } from 'node:crypto';
 import type { Launch, LaunchEvent, LaunchEventBody } from '@warroom/shared';
 import { MINUTE_MS } from '@warroom/shared';
 import { feedState, tick } from '../engine/index';
-import { CorruptLogError, type EventStore, type StoreProblem } from '../store/event-store';
+import { CorruptLogError, type EventStore, StorageUnavailableError, type StoreProblem } from '../store/event-store';
 import { type LaunchClock, ScaledClock, WallClock } from './clock';
 import { LaunchRuntime } from './runtime';
+
+/**
+ * Cluster-wide leases (Redis, several instances): who ticks a launch's clock, who drives a
+ * simulation. Absent for a single instance, which holds everything.
+ */
+export interface Leases {
+  readonly instanceId: string;
+  /** Held right now (renewed in the background while wanted). */
+  holds(name: string): boolean;
+  /** Takes the lease if it is free (or already ours) and keeps renewing it. */
+  acquire(name: string): Promise<boolean>;
+  /** Stops renewing and frees it. */
+  release(name: string): Promise<void>;
+}
+
+export const tickLease = (launchId: string) => `tick:${launchId}`;
+export const simulationLease = (launchId: string) => `sim:${launchId}`;
 
 export interface RegistryEvents {
   committed: (runtime: LaunchRuntime, events: readonly LaunchEvent[]) => void;
@@ -29,6 +46,9 @@ export class LaunchRegistry {
   private listeners: { [K in keyof RegistryEvents]: RegistryEvents[K][] } = { committed: [], feed: [] };
   private ticker: NodeJS.Timeout | null = null;
   private lastFeed = new Map<string, string>();
+  /** Set when several instances share the store (Redis). */
+  leases: Leases | null = null;
+  private loading = new Map<string, Promise<void>>();
 
   constructor(
     readonly store: EventStore,
@@ -39,32 +59,73 @@ export class LaunchRegistry {
     this.listeners[event].push(fn);
   }
 
-  private readonly committed = (rt: LaunchRuntime, events: readonly LaunchEvent[]) => {
+  private readonly committed = (rt: LaunchRuntime, events: readonly LaunchEvent[], remote?: boolean) => {
+    // A simulation another instance drives: this copy of its clock follows the log.
+    if (remote && !rt.driven && rt.clock instanceof ScaledClock) {
+      const sim = rt.state.simulation;
+      if (sim?.running) rt.clock.run(sim.speed, rt.state.nowMs);
+      else rt.clock.stop(rt.state.nowMs);
+    }
     for (const fn of this.listeners.committed) fn(rt, events);
   };
 
   /** Rebuilds every launch from its log. A damaged log is reported, never silently dropped. */
   async load(): Promise<void> {
-    for (const id of await this.store.listLaunches()) {
-      try {
-        const { events, problems } = await this.store.read(id);
-        for (const p of problems) {
-          this.problems.push(p);
-          this.log.warn({ problem: p }, p.message);
-        }
-        if (events.length === 0) continue;
-        const rt = new LaunchRuntime(id, events, new WallClock(), this.store, this.committed);
-        if (rt.state.launch.clock === 'simulated') rt.clock = new ScaledClock(rt.state.nowMs);
-        this.runtimes.set(id, rt);
-      } catch (e) {
-        const message =
-          e instanceof CorruptLogError
-            ? e.message
-            : `launch ${id} could not be loaded: ${(e as Error).message}`;
-        this.problems.push({ launchId: id, kind: 'corrupt', message, detectedAt: new Date().toISOString() });
-        this.log.error({ err: e, launchId: id }, message);
-      }
+    for (const id of await this.store.listLaunches()) await this.loadOne(id);
+  }
+
+  /**
+   * Another instance appended to `launchId` up to `offset`: catch up, or load a launch this
+   * instance has not seen yet.
+   */
+  announce(launchId: string, offset: number): void {
+    const rt = this.runtimes.get(launchId);
+    if (rt) return rt.announce(offset);
+    if (this.loading.has(launchId)) return;
+    const p = this.loadOne(launchId).finally(() => this.loading.delete(launchId));
+    this.loading.set(launchId, p);
+  }
+
+  /** Catches every launch up with the store (after a lost notification, a reconnect). */
+  async syncAll(): Promise<void> {
+    const ids = await this.store.listLaunches();
+    for (const id of ids) {
+      const rt = this.runtimes.get(id);
+      if (rt) await rt.sync();
+      else this.announce(id, 1);
     }
+    await Promise.all(this.loading.values());
+  }
+
+  private async loadOne(id: string): Promise<void> {
+    if (this.runtimes.has(id)) return;
+    try {
+      const { events, problems } = await this.store.read(id);
+      for (const p of problems) {
+        this.problems.push(p);
+        this.log.warn({ problem: p }, p.message);
+      }
+      if (events.length === 0 || this.runtimes.has(id)) return;
+      const rt = new LaunchRuntime(id, events, new WallClock(), this.store, this.committed);
+      if (rt.state.launch.clock === 'simulated') rt.clock = new ScaledClock(rt.state.nowMs);
+      this.runtimes.set(id, rt);
+      // Created by another instance while this one runs: its screens hear of it as of any change.
+      if (this.loaded) this.committed(rt, events, true);
+    } catch (e) {
+      if (this.loaded && e instanceof StorageUnavailableError) {
+        // Redis went away while catching up; the next notification or resync loads it.
+        this.log.warn({ err: e, launchId: id }, 'could not load a launch announced by another instance');
+        return;
+      }
+      const message =
+        e instanceof CorruptLogError ? e.message : `launch ${id} could not be loaded: ${(e as Error).message}`;
+      this.problems.push({ launchId: id, kind: 'corrupt', message, detectedAt: new Date().toISOString() });
+      this.log.error({ err: e, launchId: id }, message);
+    }
+  }
+
+  private get loaded(): boolean {
+    return this.ticker !== null || this.leases !== null;
   }
 
   async create(launch: Launch): Promise<LaunchRuntime> {
@@ -109,16 +170,28 @@ export class LaunchRegistry {
   tickAll(): void {
     for (const rt of this.runtimes.values()) {
       const now = rt.clock.now();
-      // A running simulation ticks its own launch, in step with the readings it feeds.
-      if (!rt.driven) {
-        const bodies: LaunchEventBody[] = tick(rt.state, now);
-        if (bodies.length > 0) void this.commitQuietly(rt, bodies);
-      }
+      // A running simulation ticks its own launch, in step with the readings it feeds. With
+      // several instances, only the holder of the launch's tick lease ticks it (another instance
+      // that ticked would only lose the offset race), never a copy of a simulation driven elsewhere,
+      // and never while this copy is catching up.
+      const mine =
+        !this.leases ||
+        (this.leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
+      if (!rt.driven && mine) void this.tickOne(rt);
       const feed = feedState(rt.state, now);
       if (this.lastFeed.get(rt.id) !== feed) {
         this.lastFeed.set(rt.id, feed);
         for (const fn of this.listeners.feed) fn(rt);
       }
+    }
+  }
+
+  /** One clock tick as a command: decided, recorded, decided again after a conflict. */
+  private async tickOne(rt: LaunchRuntime): Promise<void> {
+    try {
+      await rt.execute((state, now) => ({ events: tick(state, now), result: undefined }));
+    } catch (e) {
+      this.log.error({ err: e, launchId: rt.id }, 'could not record clock-driven facts; will retry');
     }
   }
 

@@ -6,10 +6,17 @@
  */
 import type { LaunchEvent, LaunchEventBody } from '@warroom/shared';
 import { type LaunchState, apply, initialState } from '../engine/index';
-import type { EventStore } from '../store/event-store';
+import { type EventStore, OffsetConflictError, StorageUnavailableError } from '../store/event-store';
 import type { LaunchClock } from './clock';
 
-export type CommittedListener = (runtime: LaunchRuntime, events: readonly LaunchEvent[]) => void;
+/** `remote`: the events were written by another instance and caught up from the store. */
+export type CommittedListener = (runtime: LaunchRuntime, events: readonly LaunchEvent[], remote?: boolean) => void;
+
+/** A command's decision: the facts to record (already folded into `state`) and the answer. */
+export type Decide<T> = (state: LaunchState, nowMs: number) => { events: LaunchEventBody[]; result: T };
+
+/** Conflicts a command survives before it gives up (503): each one means another instance won. */
+const MAX_CONFLICT_RETRIES = 8;
 
 export class LaunchRuntime {
   state: LaunchState;
@@ -20,6 +27,11 @@ export class LaunchRuntime {
   private readonly pending = new Set<Promise<void>>();
   /** Set while a simulation feeds and ticks this launch. */
   driven = false;
+  /** The store may hold events this instance has not folded (a conflict, an ambiguous failure). */
+  private needsSync = false;
+  private syncing: Promise<void> | null = null;
+  /** The highest offset another instance announced. */
+  private announced = 0;
 
   constructor(
     readonly id: string,
@@ -65,6 +77,9 @@ export class LaunchRuntime {
       await write;
     } catch (e) {
       this.rebuild();
+      // Another instance wrote first, or Redis may have applied a write whose answer was lost:
+      // what is durable must be read back before the next decision.
+      if (this.store.readAfter && e instanceof StorageUnavailableError) this.needsSync = true;
       throw e;
     } finally {
       this.inFlight--;
@@ -73,6 +88,73 @@ export class LaunchRuntime {
     for (const e of events) this.events.push(e as LaunchEvent);
     this.onCommitted(this, events as LaunchEvent[]);
     return events as LaunchEvent[];
+  }
+
+  /**
+   * Decides a command against the current state and records its facts; when another instance
+   * appended first (OffsetConflictError), catches up from the store and decides again. `decide`
+   * runs synchronously against `state`, folding what it decides (as the engine does).
+   */
+  async execute<T>(decide: Decide<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.syncing) await this.syncing;
+      if (this.needsSync) await this.sync();
+      const { events, result } = decide(this.state, this.clock.now());
+      try {
+        await this.commit(events);
+        return result;
+      } catch (e) {
+        if (!(e instanceof OffsetConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+      }
+    }
+  }
+
+  /** Another instance announced an append up to `offset`: catch up (in the background). */
+  announce(offset: number): void {
+    if (offset <= this.durableOffset) return;
+    this.announced = Math.max(this.announced, offset);
+    this.needsSync = true;
+    void this.sync().catch(() => undefined);
+  }
+
+  /** True while this runtime may be behind the store (catch-up pending or running). */
+  get stale(): boolean {
+    return this.needsSync || this.syncing !== null;
+  }
+
+  /**
+   * Folds what other instances appended since `durableOffset` (a shared store only). Waits for
+   * this instance's own appends first; concurrent calls share one catch-up.
+   */
+  sync(): Promise<void> {
+    this.syncing ??= this.catchUp().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  private async catchUp(): Promise<void> {
+    const readAfter = this.store.readAfter?.bind(this.store);
+    for (let round = 0; round < 20; round++) {
+      while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      if (!readAfter) {
+        this.rebuild();
+        this.needsSync = false;
+        return;
+      }
+      const fresh = await readAfter(this.id, this.durableOffset);
+      // Something was decided and sent meanwhile: let it land (or fail), then read again.
+      if (this.pending.size > 0) continue;
+      if (fresh.length > 0 && fresh[0]!.offset !== this.durableOffset + 1) continue;
+      this.rebuild();
+      for (const e of fresh) {
+        this.events.push(e);
+        apply(this.state, e);
+        this.state.offset = e.offset;
+      }
+      if (fresh.length > 0) this.onCommitted(this, fresh, true);
+      if (this.announced > this.durableOffset && fresh.length > 0) continue;
+      this.needsSync = false;
+      return;
+    }
   }
 
   /** Back to exactly what is durable: the decided-but-unwritten facts are dropped. */

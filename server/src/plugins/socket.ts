@@ -139,9 +139,11 @@ export default fp(
           if (!rt) throw new HttpError(404, 'not_found', `alert ${alertId} does not exist`);
           const who = socket.data.user?.name ?? by;
           if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
-          const outcome = acknowledge(rt.state, alertId, { by: who, action, note }, rt.clock.now());
+          const outcome = await rt.execute((state, now) => {
+            const decided = acknowledge(state, alertId, { by: who, action, note }, now);
+            return { events: decided.ok ? decided.events : [], result: decided };
+          });
           if (!outcome.ok) throw new HttpError(404, 'not_found', outcome.message);
-          await rt.commit(outcome.events);
           return outcome.alert;
         }),
       );

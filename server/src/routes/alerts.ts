@@ -29,9 +29,12 @@ export const alertRoutes: FastifyPluginAsync = async (app) => {
     if (!rt) throw notFound(`alert ${id}`);
     const by = input.by;
     if (!by) throw new HttpError(400, 'invalid_input', 'say who is acknowledging: "by" is required');
-    const outcome = acknowledge(rt.state, id, { by, action: input.action, note: input.note }, rt.clock.now());
+    // Decided again if another instance appended first (Redis).
+    const outcome = await rt.execute((state, now) => {
+      const decided = acknowledge(state, id, { by, action: input.action, note: input.note }, now);
+      return { events: decided.ok ? decided.events : [], result: decided };
+    });
     if (!outcome.ok) throw notFound(`alert ${id}`);
-    await rt.commit(outcome.events);
     return outcome.alert;
   });
 };

@@ -32,10 +32,11 @@ export const readingRoutes: FastifyPluginAsync = async (app) => {
     } else {
       valid.push({ index: 0, reading: parseInput(ReadingInput, body, 'reading') });
     }
-    const now = rt.clock.now();
-    const outcome = ingest(rt.state, valid, now);
-    const events = [...outcome.events, ...(rt.driven ? [] : tick(rt.state, now))];
-    await rt.commit(events);
+    // Decided again if another instance appended first (Redis).
+    const outcome = await rt.execute((state, now) => {
+      const decided = ingest(state, valid, now);
+      return { events: [...decided.events, ...(rt.driven ? [] : tick(state, now))], result: decided };
+    });
     return {
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,

@@ -52,13 +52,15 @@ export class SimulationRunner {
     this.next = this.deliveries.findIndex((d) => state.startMs + d.sendAtMs > fromMs);
     if (this.next < 0) this.next = this.deliveries.length;
     if (!resume) {
-      const body: LaunchEventBody = {
-        type: 'simulation.started',
-        ...this.options,
-        now: new Date(fromMs).toISOString(),
-      };
-      apply(state, body);
-      await this.runtime.commit([body]);
+      await this.runtime.execute((s) => {
+        const body: LaunchEventBody = {
+          type: 'simulation.started',
+          ...this.options,
+          now: new Date(fromMs).toISOString(),
+        };
+        apply(s, body);
+        return { events: [body], result: undefined };
+      });
     }
     this.clock.run(this.options.speed, fromMs);
     this.runtime.driven = true;
@@ -79,36 +81,38 @@ export class SimulationRunner {
     this.timer = null;
     if (this.stopped) return;
     const now = this.clock.now();
-    const state = this.runtime.state;
-    const bodies: LaunchEventBody[] = [];
-    while (
-      this.next < this.deliveries.length &&
-      state.startMs + this.deliveries[this.next]!.sendAtMs <= now
-    ) {
-      const d = this.deliveries[this.next++]!;
-      const at = state.startMs + d.sendAtMs;
-      // The clock acts on everything due before this delivery, not on the delivery itself.
-      bodies.push(...tick(state, at - 1));
-      bodies.push(
-        ...ingest(
-          state,
-          d.readings.map((reading, index) => ({ index, reading })),
-          at,
-        ).events,
-      );
-    }
-    const until = Math.min(now, endMs);
-    bodies.push(...tick(state, until));
-    const minute = Math.floor((until - state.startMs) / MINUTE_MS);
-    if (minute !== this.lastMinute) {
-      // Recorded only up to what was fed, so a resumed simulation picks up exactly here.
-      this.lastMinute = minute;
-      const advanced: LaunchEventBody = { type: 'clock.advanced', now: new Date(until).toISOString() };
-      apply(state, advanced);
-      bodies.push(advanced);
-    }
     try {
-      await this.runtime.commit(bodies);
+      // Decided as a command: if another instance appended first (a reading posted to it), the
+      // step is decided again on top of that, from the same delivery.
+      const { next, minute } = await this.runtime.execute((state) => {
+        const bodies: LaunchEventBody[] = [];
+        let next = this.next;
+        while (next < this.deliveries.length && state.startMs + this.deliveries[next]!.sendAtMs <= now) {
+          const d = this.deliveries[next++]!;
+          const at = state.startMs + d.sendAtMs;
+          // The clock acts on everything due before this delivery, not on the delivery itself.
+          bodies.push(...tick(state, at - 1));
+          bodies.push(
+            ...ingest(
+              state,
+              d.readings.map((reading, index) => ({ index, reading })),
+              at,
+            ).events,
+          );
+        }
+        const until = Math.min(now, endMs);
+        bodies.push(...tick(state, until));
+        const minute = Math.floor((until - state.startMs) / MINUTE_MS);
+        if (minute !== this.lastMinute) {
+          // Recorded only up to what was fed, so a resumed simulation picks up exactly here.
+          const advanced: LaunchEventBody = { type: 'clock.advanced', now: new Date(until).toISOString() };
+          apply(state, advanced);
+          bodies.push(advanced);
+        }
+        return { events: bodies, result: { next, minute } };
+      });
+      this.next = next;
+      this.lastMinute = minute;
     } catch (e) {
       this.onError(e);
     }
@@ -134,9 +138,11 @@ export class SimulationRunner {
         reason,
         now: new Date(now).toISOString(),
       };
-      apply(this.runtime.state, body);
       try {
-        await this.runtime.commit([body]);
+        await this.runtime.execute((state) => {
+          apply(state, body);
+          return { events: [body], result: undefined };
+        });
       } catch (e) {
         this.onError(e);
       }

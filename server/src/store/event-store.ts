@@ -20,6 +20,11 @@ export interface EventStore {
   /** Reads a launch's log, repairing a torn last line (and reporting it). */
   read(launchId: string): Promise<{ events: LaunchEvent[]; problems: StoreProblem[] }>;
   append(launchId: string, events: readonly LaunchEvent[]): Promise<void>;
+  /**
+   * Durable events after `after` (a shared store that other instances write to: Redis). Absent
+   * for the embedded store, where this process is the only writer.
+   */
+  readAfter?(launchId: string, after: number): Promise<LaunchEvent[]>;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,18 @@ export class StorageUnavailableError extends Error {
   ) {
     super(message);
     this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * Another writer (another instance) appended first: the append was refused and nothing of it was
+ * written. The caller catches up from the store and decides again. A subclass of
+ * StorageUnavailableError so that a caller that does not retry answers 503 (retry), never 500.
+ */
+export class OffsetConflictError extends StorageUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OffsetConflictError';
   }
 }
 
