@@ -115,7 +115,7 @@ export default fp(
         const { replayId, alertId, by, action, note } = parse(ReplaySocketAckInput, input);
         const r = find(replayId);
         const who =
-          personName((socket.data as { principal?: unknown }).principal) ?? by ?? r.options.drill?.trainee;
+          r.options.drill?.trainee ?? personName((socket.data as { principal?: unknown }).principal) ?? by;
         if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
         const alert = r.acknowledge(alertId, who, action, note);
         if (!alert) throw new HttpError(404, 'not_found', `alert ${alertId} has not fired in this replay`);

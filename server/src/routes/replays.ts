@@ -57,7 +57,8 @@ export const replayRoutes: FastifyPluginAsync = async (app) => {
     const r = app.replays.get(id);
     if (!r) throw notFound(`replay ${id}`);
     const input = parseInput(ReplayAckInput, req.body ?? {}, 'acknowledgement');
-    const by = actingName(req, input.by) ?? r.options.drill?.trainee;
+    // A drill scores its trainee, whoever's laptop the acknowledgement came from.
+    const by = r.options.drill?.trainee ?? actingName(req, input.by);
     if (!by) throw new HttpError(400, 'invalid_input', 'say who is acknowledging: "by" is required');
     const alert = r.acknowledge(alertId, by, input.action, input.note);
     if (!alert) throw notFound(`alert ${alertId} in replay ${id}`);
