@@ -5,10 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { installErrorHandling } from './http-errors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import authPlugin from './plugins/auth';
 import clientPlugin from './plugins/client';
 import registryPlugin from './plugins/registry';
 import replaysPlugin from './plugins/replays';
 import socketPlugin from './plugins/socket';
+import { accountRoutes } from './routes/accounts';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
@@ -26,6 +30,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   clientDist?: string;
   ticking?: boolean;
+  /** WARROOM_ADMIN_PASSWORD: sets the password of user `admin` (role admin) at start. */
+  adminPassword?: string;
 }
 
 export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -43,6 +49,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The API speaks JSON: a text/plain body would reach the routes as a string and be refused as
   // "expected object", where the sender needs to hear that the content type is wrong (415).
   app.removeContentTypeParser('text/plain');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React and ECharts set inline styles; no inline scripts are allowed.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The screens are served over plain HTTP on the control-room LAN as often as behind TLS.
+    hsts: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin, { dataDir: opts.dataDir, adminPassword: opts.adminPassword });
   let store = opts.store;
   if (!store) {
     const fileStore = new FileEventStore(opts.dataDir);
@@ -53,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(socketPlugin);
   await app.register(replaysPlugin);
   await app.register(healthRoutes);
+  await app.register(accountRoutes);
   await app.register(launchRoutes);
   await app.register(readingRoutes);
   await app.register(alertRoutes);

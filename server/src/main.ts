@@ -8,6 +8,7 @@ const app = await buildApp({
   dataDir: resolve(config.DATA_DIR),
   clientDist: config.CLIENT_DIST ? resolve(config.CLIENT_DIST) : undefined,
   logger: { level: config.LOG_LEVEL },
+  adminPassword: config.WARROOM_ADMIN_PASSWORD,
 });
 
 let closing = false;

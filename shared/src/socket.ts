@@ -5,6 +5,7 @@ import { type LaunchEvent } from './events';
 import { FeedState, LaunchSnapshot } from './snapshot';
 import { Reading } from './reading';
 import { AckInput } from './alert';
+import type { Principal } from './auth';
 import { ReplayInfo } from './replay';
 import { RunSheetTask, RunSheetTick } from './runsheet';
 
@@ -110,5 +111,6 @@ export interface ClientToServerEvents {
 }
 
 export interface SocketData {
-  user: { name: string; role: string } | null;
+  /** Who opened the connection: a logged-in person or a kiosk screen token. */
+  principal: Principal | null;
 }

@@ -29,10 +29,74 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 }
 
-/** The app on a fresh temp data dir (no built client needed), not listening. */
+/** The password the test apps and server processes give user `admin`. */
+export const ADMIN_PASSWORD = 'test-admin-password';
+
+/** The app on a fresh temp data dir (no built client needed), not listening, logged in as admin. */
 export async function makeApp(opts: Partial<AppOptions> = {}): Promise<FastifyInstance> {
   const dataDir = opts.dataDir ?? (await tempDir());
-  return buildApp({ clientDist: join(dataDir, 'no-client'), ...opts, dataDir });
+  const app = await buildApp({
+    clientDist: join(dataDir, 'no-client'),
+    adminPassword: ADMIN_PASSWORD,
+    ...opts,
+    dataDir,
+  });
+  return actAsAdmin(app);
+}
+
+/** A session cookie for `username` (the `cookie` header value). */
+export async function login(
+  app: FastifyInstance,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login as ${username} failed: ${res.statusCode} ${res.body}`);
+  const c = res.cookies.find((x) => x.name === 'wr_session');
+  if (!c) throw new Error('login set no session cookie');
+  return `wr_session=${c.value}`;
+}
+
+/** Creates a person (as the admin) and returns their session cookie. */
+export async function userCookie(
+  app: FastifyInstance & { adminCookie: string },
+  user: {
+    username: string;
+    displayName?: string;
+    role: 'admin' | 'supervisor' | 'viewer';
+    password?: string;
+  },
+): Promise<string> {
+  const password = user.password ?? 'a-long-password';
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: { cookie: app.adminCookie },
+    payload: { username: user.username, displayName: user.displayName, role: user.role, password },
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`could not create ${user.username}: ${res.statusCode} ${res.body}`);
+  return login(app, user.username, password);
+}
+
+/**
+ * Makes `app.inject` send the admin's session cookie unless the request sets its own `cookie` or
+ * `authorization` header, so tests of behaviour need not repeat the login. Tests of authorization
+ * pass their own headers (`cookie: ''` for no credentials).
+ */
+export async function actAsAdmin(app: FastifyInstance): Promise<FastifyInstance & { adminCookie: string }> {
+  const adminCookie = await login(app);
+  const inject = app.inject.bind(app) as (opts: unknown) => Promise<unknown>;
+  const patched = app as FastifyInstance & { adminCookie: string };
+  patched.adminCookie = adminCookie;
+  (patched as unknown as { inject: (opts: unknown) => Promise<unknown> }).inject = (opts: unknown) => {
+    if (typeof opts !== 'object' || opts === null) return inject(opts);
+    const o = opts as { headers?: Record<string, string> };
+    const headers = { ...(o.headers ?? {}) };
+    if (!('cookie' in headers) && !('authorization' in headers)) headers.cookie = adminCookie;
+    return inject({ ...o, headers });
+  };
+  return patched;
 }
 
 /** The plan for every minute of a test launch: 100 visitors, 10 units, ¥1000. */
@@ -141,6 +205,7 @@ export class ServerProcess {
         DATA_DIR: this.dataDir,
         LOG_LEVEL: 'warn',
         CLIENT_DIST: join(this.dataDir, 'no-client'),
+        WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,10 +250,29 @@ export class ServerProcess {
     clearTimeout(timer);
   }
 
+  /** The admin's session cookie for this server (logs in on first use; sessions survive restarts). */
+  async adminCookie(): Promise<string> {
+    if (this.cookie) return this.cookie;
+    const res = await fetch(`${this.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const set = res.headers.get('set-cookie') ?? '';
+    const m = /wr_session=([^;]+)/.exec(set);
+    if (!res.ok || !m) throw new Error(`admin login failed: ${res.status}`);
+    this.cookie = `wr_session=${m[1]}`;
+    return this.cookie;
+  }
+
+  private cookie: string | null = null;
+
+  /** A request as the admin. */
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const cookie = await this.adminCookie();
     const res = await fetch(`${this.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? { cookie } : { 'content-type': 'application/json', cookie },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -17,7 +17,7 @@ import type {
   ServerToClientEvents,
   SubscribeData,
 } from '@warroom/shared';
-import { makeApp, pastLaunchInput, readings, removeTempDirs, waitFor } from '../helpers/server';
+import { makeApp, pastLaunchInput, readings, removeTempDirs, waitFor, userCookie } from '../helpers/server';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -57,8 +57,15 @@ afterEach(async () => {
 });
 afterAll(removeTempDirs);
 
-async function connect(): Promise<Screen> {
-  const socket: ClientSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function connect(
+  cookie = (app as FastifyInstance & { adminCookie: string }).adminCookie,
+): Promise<Screen> {
+  const socket: ClientSocket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie },
+  });
   const screen: Screen = { socket, pushes: [] };
   for (const event of LOGGED_EVENTS) {
     socket.on(event, (p: { launchId: string; offset: number }) =>
@@ -80,7 +87,10 @@ async function subscribe(screen: Screen, input: unknown): Promise<AckEnvelope<Su
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      cookie: (app as FastifyInstance & { adminCookie: string }).adminCookie,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -220,7 +230,12 @@ describe('pushes to subscribed screens', () => {
 
   it('an acknowledgement over the socket reaches the other clients as alert:ack', async () => {
     const launch = await createLaunch();
-    const [acker, other1, other2] = await Promise.all([connect(), connect(), connect()]);
+    const wang = await userCookie(app as FastifyInstance & { adminCookie: string }, {
+      username: 'wangqiang',
+      displayName: '王强',
+      role: 'supervisor',
+    });
+    const [acker, other1, other2] = await Promise.all([connect(wang), connect(), connect()]);
     for (const c of [acker, other1, other2])
       expect((await subscribe(c, { launchId: launch.id })).ok).toBe(true);
     await postLowTraffic(launch.id, 0, 15);
@@ -229,7 +244,7 @@ describe('pushes to subscribed screens', () => {
 
     const reply = await acker.socket
       .timeout(5000)
-      .emitWithAck('alert:ack', { alertId, by: '王强', action: '钻展加投', note: '已加投' });
+      .emitWithAck('alert:ack', { alertId, action: '钻展加投', note: '已加投' });
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
     expect(reply.data).toMatchObject({
@@ -311,7 +326,7 @@ describe('bad socket payloads', () => {
       ['alert:ack', {}, 'invalid_input'],
       ['alert:ack', { alertId: 'nosuchlaunch-t15-uv', by: '李娜' }, 'not_found'],
       ['alert:ack', { alertId: `${launch.id}-t15-pv`, by: '李娜' }, 'not_found'],
-      ['alert:ack', { alertId }, 'invalid_input'],
+      ['alert:ack', { alertId, by: 42 }, 'invalid_input'],
       ['alert:ack', { alertId, by: '李娜', extra: true }, 'invalid_input'],
     ];
     for (const [event, input, code] of bad) {

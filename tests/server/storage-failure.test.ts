@@ -10,7 +10,15 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Alert, IngestReport, Launch, LaunchEvent, LaunchSnapshot } from '@warroom/shared';
 import { type EventStore, StorageUnavailableError } from '../../server/src/store/event-store';
 import { FileEventStore } from '../../server/src/store/file-store';
-import { makeApp, pastLaunchInput, readings, removeTempDirs, tempDir, waitFor } from '../helpers/server';
+import {
+  makeApp,
+  pastLaunchInput,
+  readings,
+  removeTempDirs,
+  tempDir,
+  userCookie,
+  waitFor,
+} from '../helpers/server';
 
 /** The real file store, with a switch that makes appends fail and a gate that holds them. */
 class FlakyStore implements EventStore {
@@ -226,7 +234,17 @@ describe('acknowledgements while the store is failing', () => {
     expect(open.map((a) => a.id)).toEqual([alertId]);
 
     store.failing = false;
-    const ok = await inject('POST', `/api/alerts/${alertId}/ack`, { by: '王强', action: '钻展加投' });
+    const wang = await userCookie(app as FastifyInstance & { adminCookie: string }, {
+      username: 'wangqiang',
+      displayName: '王强',
+      role: 'supervisor',
+    });
+    const ok = await app!.inject({
+      method: 'POST',
+      url: `/api/alerts/${alertId}/ack`,
+      headers: { cookie: wang },
+      payload: { action: '钻展加投' },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json<Alert>()).toMatchObject({ status: 'acknowledged', ackedBy: '王强', action: '钻展加投' });
     const again = await inject('POST', `/api/alerts/${alertId}/ack`, { by: '李娜' });

@@ -103,9 +103,9 @@ export default fp<AuthPluginOptions>(
       req.principal = principal;
       req.sessionSecret = viaCookie ? secret! : null;
       const access = req.routeOptions.config?.access;
-      const isApi = req.url.startsWith('/api/');
       if (!access) {
-        if (isApi && req.routeOptions.url)
+        // Every API route must say who may use it; static files and the 404 handler need not.
+        if (req.routeOptions.url?.startsWith('/api/'))
           throw new HttpError(403, 'forbidden', 'this route is not open to anyone');
         return;
       }

@@ -22,7 +22,9 @@ import {
   describeIssues,
 } from '@warroom/shared';
 import { acknowledge, feedState, snapshot } from '../engine/index';
+import { type Access, actorName, allowed } from '../accounts/policy';
 import { HttpError } from '../http-errors';
+import { SESSION_COOKIE, resolvePrincipal } from './auth';
 import type { LaunchRuntime } from '../launches/runtime';
 
 declare module 'fastify' {
@@ -90,12 +92,46 @@ export default fp(
     app.decorate('io', io);
     const registry = app.registry;
 
+    // The handshake carries the session cookie or `auth.token` (a screen token); checked on every
+    // (re)connection, so a revoked token or ended session cannot come back.
+    io.use((socket, next) => {
+      const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      const { principal } = resolvePrincipal(
+        app.accounts,
+        typeof token === 'string' ? `Bearer ${token}` : undefined,
+        cookies[SESSION_COOKIE],
+      );
+      if (!principal || !allowed(principal, 'read')) {
+        const err = new Error(principal ? 'forbidden' : 'unauthorized') as Error & { data?: unknown };
+        err.data = {
+          code: principal ? 'forbidden' : 'unauthorized',
+          message: principal
+            ? 'this token may not watch screens'
+            : 'log in first, or open the screen with its token',
+        };
+        return next(err);
+      }
+      socket.data.principal = principal;
+      if (principal.kind === 'token') void socket.join(`token:${principal.tokenId}`);
+      else void socket.join(`session:${(cookies[SESSION_COOKIE] ?? '').slice(0, 16)}`);
+      next();
+    });
+
     io.on('connection', (socket: WarSocket) => {
-      socket.data.user = null;
+      const need = (access: Access) => {
+        if (!allowed(socket.data.principal, access))
+          throw new HttpError(
+            403,
+            'forbidden',
+            `${actorName(socket.data.principal)} may not do this (needs ${access} access)`,
+          );
+      };
 
       socket.on(
         'subscribe',
         handle(app.log, (input): SubscribeData => {
+          need('read');
           // A replay has its own room and offsets (plugins/replays.ts).
           if (addressesReplay(input)) return app.replaySockets.subscribe(socket, input);
           const { launchId, after } = parse(SubscribeInput, input);
@@ -124,6 +160,7 @@ export default fp(
       socket.on(
         'inbox:subscribe',
         handle(app.log, (): Alert[] => {
+          need('read');
           void socket.join(INBOX);
           return registry.all().flatMap((rt) => [...rt.state.alerts.values()]);
         }),
@@ -133,17 +170,26 @@ export default fp(
         'alert:ack',
         handle(app.log, async (input): Promise<Alert> => {
           // A trainee acknowledging a replayed alert: the replay's state only, never the launch's.
-          if (addressesReplay(input)) return app.replaySockets.acknowledge(socket, input);
-          const { alertId, by, action, note } = parse(SocketAckInput, input);
+          if (addressesReplay(input)) {
+            need('user');
+            return app.replaySockets.acknowledge(socket, input);
+          }
+          need('supervisor');
+          const { alertId, action, note } = parse(SocketAckInput, input);
           const rt = registry.forAlert(alertId);
           if (!rt) throw new HttpError(404, 'not_found', `alert ${alertId} does not exist`);
-          const who = socket.data.user?.name ?? by;
-          if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
+          const p = socket.data.principal;
+          const who = p?.kind === 'user' ? p.displayName : actorName(p);
           const outcome = await rt.execute((state, now) => {
             const decided = acknowledge(state, alertId, { by: who, action, note }, now);
             return { events: decided.ok ? decided.events : [], result: decided };
           });
           if (!outcome.ok) throw new HttpError(404, 'not_found', outcome.message);
+          if (outcome.events.length > 0)
+            await app.audit.record(actorName(p), 'alert.ack', alertId, {
+              action: action ?? null,
+              via: 'socket',
+            });
           return outcome.alert;
         }),
       );
@@ -182,7 +228,7 @@ export default fp(
       await new Promise<void>((resolve) => io.close(() => resolve()));
     });
   },
-  { name: 'socket', dependencies: ['registry'] },
+  { name: 'socket', dependencies: ['registry', 'auth'] },
 );
 
 export function originAllowed(origin: string | undefined, host: string | undefined): boolean {

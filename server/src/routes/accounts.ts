@@ -1,6 +1,5 @@
 /** Sessions, users, tokens and the audit trail. */
 import type { FastifyPluginAsync } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { LoginInput, TokenInput, UserInput } from '@warroom/shared';
 import { z } from 'zod';
 import { UsernameTakenError } from '../accounts/accounts';
@@ -10,8 +9,6 @@ import { HttpError, notFound, parseInput } from '../http-errors';
 import { SESSION_COOKIE } from '../plugins/auth';
 
 export const accountRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(rateLimit, { global: false });
-
   app.post(
     '/api/session',
     {

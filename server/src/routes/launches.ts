@@ -12,6 +12,7 @@ import {
 } from '@warroom/shared';
 import { z } from 'zod';
 import { createLaunch, snapshot, summary, templateForecast } from '../engine/index';
+import { actorName } from '../accounts/policy';
 import { notFound, parseInput } from '../http-errors';
 import { newId } from '../launches/registry';
 
@@ -25,21 +26,22 @@ const ForecastPreviewInput = z.strictObject({
 });
 
 export const launchRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/api/launches', async () =>
+  app.get('/api/launches', { config: { access: 'read' } }, async () =>
     app.registry
       .all()
       .map((rt) => summary(rt.state))
       .sort((a, b) => b.startAt.localeCompare(a.startAt)),
   );
 
-  app.post('/api/launches', async (req, reply) => {
+  app.post('/api/launches', { config: { access: 'admin' } }, async (req, reply) => {
     const input = parseInput(LaunchInput, req.body, 'launch');
     const launch = createLaunch(input, newId(), Date.now());
     await app.registry.create(launch);
+    await app.audit.record(actorName(req.principal), 'launch.create', launch.id, { name: launch.name });
     return reply.status(201).send(launch);
   });
 
-  app.get('/api/launches/:id', async (req) => {
+  app.get('/api/launches/:id', { config: { access: 'read' } }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const rt = app.registry.get(id);
     if (!rt) throw notFound(`launch ${id}`);
@@ -47,7 +49,7 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
   });
 
   /** The durable log after an offset, for tools and catch-up over HTTP. */
-  app.get('/api/launches/:id/events', async (req) => {
+  app.get('/api/launches/:id/events', { config: { access: 'read' } }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const { after } = parseInput(
       z.object({ after: z.coerce.number().int().min(0).default(0) }),
@@ -60,7 +62,7 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
   });
 
   /** The template curve for targets, so the planner sees it before saving. */
-  app.post('/api/forecast/preview', async (req) => {
+  app.post('/api/forecast/preview', { config: { access: 'admin' } }, async (req) => {
     const input = parseInput(ForecastPreviewInput, req.body, 'forecast preview');
     const zone = input.timezone ?? DEFAULT_TIMEZONE;
     const forecast = templateForecast(
