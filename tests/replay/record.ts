@@ -102,8 +102,10 @@ export function recordedLaunch(opts: {
 }
 
 /** What a replay must reproduce: readings, checkpoints and alert raises/updates, in order. */
-export function comparable(bodies: readonly LaunchEventBody[]) {
-  return bodies.flatMap((b) => {
+export type Comparable = { type: string } & Record<string, unknown>;
+
+export function comparable(bodies: readonly LaunchEventBody[]): Comparable[] {
+  return bodies.flatMap((b): Comparable[] => {
     switch (b.type) {
       case 'reading.ingested':
         return [{ type: b.type, reading: b.reading, now: Date.parse(b.now) }];
