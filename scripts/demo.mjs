@@ -6,11 +6,15 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
+// The demo's admin password unless one is set: printed below, so change it for real use.
+const adminPassword = process.env.WARROOM_ADMIN_PASSWORD ?? 'warroom-demo';
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { LOG_LEVEL: 'warn', ...process.env, PORT: String(port) },
+  env: { LOG_LEVEL: 'warn', ...process.env, PORT: String(port), WARROOM_ADMIN_PASSWORD: adminPassword },
 });
+/** @type {string} */
+let cookie = '';
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
   process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
@@ -34,27 +38,54 @@ async function waitReady() {
  * @returns {Promise<{ launchId: string }>}
  */
 async function simulate(scenario, speed, seed) {
-  const res = await fetch(`${base}/api/simulations`, {
+  return /** @type {Promise<{ launchId: string }>} */ (api('/api/simulations', { scenario, speed, seed }));
+}
+
+/**
+ * A POST as the admin.
+ * @param {string} path
+ * @param {unknown} body
+ * @returns {Promise<unknown>}
+ */
+async function api(path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function login() {
+  const res = await fetch(`${base}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scenario, speed, seed }),
+    body: JSON.stringify({ username: 'admin', password: adminPassword }),
   });
-  if (!res.ok) throw new Error(`could not start the ${scenario} simulation: ${await res.text()}`);
-  return /** @type {Promise<{ launchId: string }>} */ (res.json());
+  const m = /wr_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!res.ok || !m) throw new Error(`could not log in as admin (${res.status})`);
+  cookie = `wr_session=${m[1]}`;
 }
 
 try {
   await waitReady();
+  await login();
+  // A kiosk token, so the wall screens need no login.
+  const { token } = /** @type {{ token: string }} */ (
+    await api('/api/tokens', { name: '大屏 demo', scope: 'screen' })
+  );
   // 30×: 开团 after 2 s, the 15-minute checkpoint (traffic 35% under plan) about 32 s later.
   const shortfall = await simulate('traffic-shortfall', 30, 7);
   const onPlan = await simulate('on-plan', 30, 11);
-  const show = (/** @type {string} */ id) => `http://localhost:${port}/screen/${id}`;
+  const show = (/** @type {string} */ id) => `http://localhost:${port}/screen/${id}?token=${token}`;
   console.log(`
 War room demo is running.
   Big screen (流量不足, alert within a minute): ${show(shortfall.launchId)}
   Big screen (按计划):                          ${show(onPlan.launchId)}
   Supervisor console:                          http://localhost:${port}/console
   Launch setup / simulations:                  http://localhost:${port}/admin
+  Log in as admin / ${adminPassword}${process.env.WARROOM_ADMIN_PASSWORD ? '' : ' (set WARROOM_ADMIN_PASSWORD to choose another)'}
 Press Ctrl+C to stop. Data is kept in ${process.env.DATA_DIR ?? './data'}.
 `);
 } catch (e) {
