@@ -5,10 +5,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import iconv from 'iconv-lite';
 import type { ImportReport, LaunchSnapshot } from '@warroom/shared';
-import { buildApp } from '../../server/src/app';
+import { type AppOptions, buildApp } from '../../server/src/app';
 
 const dirs: string[] = [];
 
@@ -22,9 +22,38 @@ export async function cleanUp(): Promise<void> {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
-export async function makeApp(dataDir?: string): Promise<FastifyInstance> {
+export const ADMIN_PASSWORD = 'import-tests-password';
+const sessions = new WeakMap<FastifyInstance, string>();
+
+/** The app on a temporary data directory, with an admin logged in for `inject`. */
+export async function makeApp(dataDir?: string, opts: Partial<AppOptions> = {}): Promise<FastifyInstance> {
   const dir = dataDir ?? (await tempDir());
-  return buildApp({ dataDir: dir, clientDist: join(dir, 'no-client'), ticking: false });
+  const app = await buildApp({
+    dataDir: dir,
+    clientDist: join(dir, 'no-client'),
+    ticking: false,
+    adminPassword: ADMIN_PASSWORD,
+    ...opts,
+  });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username: 'admin', password: ADMIN_PASSWORD },
+  });
+  const cookie = login.cookies.find((c) => c.name === 'wr_session');
+  if (!cookie) throw new Error(`could not log in: ${login.statusCode} ${login.body}`);
+  sessions.set(app, `wr_session=${cookie.value}`);
+  return app;
+}
+
+/** Headers that authenticate as the admin of `app` (for real HTTP requests too). */
+export function adminHeaders(app: FastifyInstance): Record<string, string> {
+  return { cookie: sessions.get(app) ?? '' };
+}
+
+/** `app.inject` as the logged-in admin. */
+export function inject(app: FastifyInstance, opts: InjectOptions) {
+  return app.inject({ ...opts, headers: { ...adminHeaders(app), ...(opts.headers ?? {}) } });
 }
 
 /**
@@ -37,7 +66,7 @@ export async function createLaunch(
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const duration = (overrides.durationMinutes as number | undefined) ?? 60;
-  const res = await app.inject({
+  const res = await inject(app, {
     method: 'POST',
     url: '/api/launches',
     payload: {
@@ -86,7 +115,7 @@ export async function postCsv(
   const qs = new URLSearchParams(query).toString();
   const url = `/api/launches/${launchId}/imports${qs ? `?${qs}` : ''}`;
   if (as === 'text/csv') {
-    const res = await app.inject({
+    const res = await inject(app, {
       method: 'POST',
       url,
       headers: { 'content-type': 'text/csv' },
@@ -103,7 +132,7 @@ export async function postCsv(
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const res = await app.inject({
+  const res = await inject(app, {
     method: 'POST',
     url,
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -125,7 +154,7 @@ export async function importText(
 }
 
 export async function snapshotOf(app: FastifyInstance, launchId: string): Promise<LaunchSnapshot> {
-  const res = await app.inject({ method: 'GET', url: `/api/launches/${launchId}` });
+  const res = await inject(app, { method: 'GET', url: `/api/launches/${launchId}` });
   return res.json() as LaunchSnapshot;
 }
 

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LaunchEvent } from '@warroom/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app';
 import { StorageUnavailableError } from '../../server/src/store/event-store';
 import { FileEventStore } from '../../server/src/store/file-store';
 import { cleanUp, createLaunch, csvFile, makeApp, postCsv, snapshotOf, tempDir } from './helpers';
@@ -58,7 +57,7 @@ describe('never lost, never double-counted', () => {
       if (failAfter-- <= 0) throw new StorageUnavailableError('disk full (test)');
       return append(launchId, events);
     };
-    const app = await buildApp({ dataDir: dir, store, clientDist: join(dir, 'none'), ticking: false });
+    const app = await makeApp(dir, { store });
     const id = await createLaunch(app, { startAt: '2025-01-01T00:00:00+08:00', durationMinutes: 12_000 });
     let text = 'minute,uv,units,gmv\n';
     for (let m = 0; m < 12_000; m++) text += `${m},${m % 50},${m % 7},${m % 300}\n`;

@@ -38,6 +38,8 @@ import {
 export const DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024;
 /** Room for the multipart boundaries and part headers around the file. */
 const MULTIPART_SLACK = 64 * 1024;
+/** How long the rest of a refused upload is read and discarded before the connection is cut. */
+const DRAIN_MS = 30_000;
 
 export interface ImportRoutesOptions {
   /** Largest CSV accepted; default WARROOM_IMPORT_MAX_BYTES or 100 MiB. */
@@ -60,6 +62,8 @@ interface Upload {
   chunks: AsyncIterable<Buffer>;
   totalBytes: number | null;
   bytesRead: () => number;
+  /** Reads and discards what is left of the upload, so the client gets to read the answer. */
+  drain: () => void;
 }
 
 export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, opts) => {
@@ -100,17 +104,36 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       );
     }
     let bytes = 0;
+    const it = source[Symbol.asyncIterator]();
+    // Iterated by hand: leaving a `for await` would destroy the request, and the client, still
+    // sending, would never read our answer. On any early stop the rest is drained instead.
     async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
-        bytes += chunk.length;
-        if (bytes > maxBytes) {
-          reply.header('connection', 'close');
-          throw tooLarge(`more than ${mib(maxBytes)} received`);
-        }
-        yield chunk;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        bytes += r.value.length;
+        if (bytes > maxBytes) throw tooLarge(`more than ${mib(maxBytes)} received`);
+        yield r.value;
       }
     }
-    return { chunks: counted(), totalBytes, bytesRead: () => bytes };
+    let draining = false;
+    const drain = () => {
+      const stream = source as Readable;
+      if (draining || stream.readableEnded || stream.destroyed) return;
+      draining = true;
+      // A client that keeps sending for too long is cut off.
+      const cut = setTimeout(() => stream.destroy(), DRAIN_MS).unref();
+      void (async () => {
+        try {
+          while (!(await it.next()).done);
+        } catch {
+          // The client went away: nothing left to drain.
+        } finally {
+          clearTimeout(cut);
+        }
+      })();
+    };
+    return { chunks: counted(), totalBytes, bytesRead: () => bytes, drain };
   }
 
   /** Problems with the file as a whole are the caller's to fix: 400 with the reason. */
@@ -131,7 +154,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     };
   }
 
-  app.post('/api/launches/:id/imports', async (req, reply) => {
+  app.post('/api/launches/:id/imports', { config: { access: 'admin' } }, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const query = parseInput(ImportQuery, req.query, 'query');
     const rt = app.registry.get(id);
@@ -142,7 +165,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       file = await openCsv(up.chunks, { encoding: query.encoding, delimiter: query.delimiter });
       plan = planColumns(file.header, { mapping: query.mapping, cumulative: query.cumulative });
     } catch (e) {
-      reply.header('connection', 'close');
+      up.drain();
       throw asHttp(e);
     }
     const dryRun = query.dryRun === true;
@@ -160,8 +183,9 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
             .header('retry-after', '5')
             .send({ error: { ...storageFailure(e), details: { report: e.report } } });
         }
-        reply.header('connection', 'close');
         throw asHttp(e);
+      } finally {
+        up.drain();
       }
     }
 
@@ -189,6 +213,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
           }
         }
       } finally {
+        up.drain();
         out.end();
       }
     })();
@@ -199,7 +224,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       .send(out);
   });
 
-  app.get('/api/launches/:id/export', async (req, reply) => {
+  app.get('/api/launches/:id/export', { config: { access: 'read' } }, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const q = parseInput(ExportQuery, req.query, 'query');
     const rt = app.registry.get(id);
@@ -215,7 +240,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
       .send(Readable.from(minutesCsv(launch, rows, q.headers)));
   });
 
-  app.post('/api/forecast/import', async (req, reply) => {
+  app.post('/api/forecast/import', { config: { access: 'admin' } }, async (req, reply) => {
     const q = parseInput(ForecastImportQuery, req.query, 'query');
     const up = await upload(req, reply);
     const timezone = q.timezone ?? DEFAULT_TIMEZONE;
@@ -228,12 +253,13 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
         durationMinutes: q.durationMinutes,
       });
     } catch (e) {
-      reply.header('connection', 'close');
       throw asHttp(e);
+    } finally {
+      up.drain();
     }
   });
 
-  app.post('/api/forecast/from-launch', async (req) => {
+  app.post('/api/forecast/from-launch', { config: { access: 'admin' } }, async (req) => {
     const input = parseInput(ForecastFromLaunchInput, req.body, 'forecast request');
     const rt = app.registry.get(input.launchId);
     if (!rt) throw notFound(`launch ${input.launchId}`);
