@@ -154,7 +154,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     };
   }
 
-  app.post('/api/launches/:id/imports', { config: { access: 'admin' } }, async (req, reply) => {
+  app.post('/api/launches/:id/imports', { config: { access: 'ingest' } }, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const query = parseInput(ImportQuery, req.query, 'query');
     const rt = app.registry.get(id);
