@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { RedisBackend } from './cluster/redis-backend';
 import { installErrorHandling } from './http-errors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -30,6 +31,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   clientDist?: string;
   ticking?: boolean;
+  /** REDIS_URL: logs, accounts and fan-out in Redis, for several instances (unset: embedded). */
+  redisUrl?: string;
+  /** Key prefix in Redis (REDIS_PREFIX, default `warroom:`): deployments or tests sharing one Redis. */
+  redisPrefix?: string;
   /** WARROOM_ADMIN_PASSWORD: sets the password of user `admin` (role admin) at start. */
   adminPassword?: string;
 }
@@ -68,14 +73,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     hsts: false,
   });
   await app.register(rateLimit, { global: false });
-  await app.register(authPlugin, { dataDir: opts.dataDir, adminPassword: opts.adminPassword });
-  let store = opts.store;
+  let redis: RedisBackend | undefined;
+  if (opts.redisUrl && !opts.store) {
+    redis = new RedisBackend({ url: opts.redisUrl, prefix: opts.redisPrefix });
+    try {
+      await redis.init();
+    } catch (e) {
+      await redis.close();
+      throw e;
+    }
+  }
+  const shared = redis && {
+    accountLog: redis.accountLog,
+    auditLog: redis.auditLog,
+    onChange: (fn: () => void) => redis.onAccounts(fn),
+  };
+  await app.register(authPlugin, { dataDir: opts.dataDir, adminPassword: opts.adminPassword, shared });
+  let store = opts.store ?? redis?.store;
   if (!store) {
     const fileStore = new FileEventStore(opts.dataDir);
     await fileStore.init();
     store = fileStore;
   }
-  await app.register(registryPlugin, { store, ticking: opts.ticking ?? true });
+  await app.register(registryPlugin, { store, ticking: opts.ticking ?? true, redis });
   await app.register(socketPlugin);
   await app.register(replaysPlugin);
   await app.register(healthRoutes);

@@ -3,6 +3,7 @@
  * restart keeps everyone logged in and every token valid. Secrets are stored hashed.
  */
 import type { Principal, Role, TokenInfo, TokenScope, User, UserInput } from '@warroom/shared';
+import { OffsetConflictError } from '../store/event-store';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './passwords';
 
 export type AccountEvent =
@@ -18,7 +19,12 @@ type Body = AccountEvent extends infer E ? (E extends { offset: number } ? Omit<
 export interface AccountLog {
   read(stream: string): Promise<{ events: AccountEvent[] }>;
   append(stream: string, events: readonly AccountEvent[]): Promise<void>;
+  /** A log shared by several instances (Redis): what others appended after `after`. */
+  readAfter?(stream: string, after: number): Promise<AccountEvent[]>;
 }
+
+/** Appends another instance won before ours: each means catching up and deciding again. */
+const MAX_CONFLICT_RETRIES = 8;
 
 const STREAM = 'accounts';
 export const SESSION_HOURS = 24;
@@ -39,6 +45,33 @@ export class Accounts {
   async load(): Promise<void> {
     const { events } = await this.log.read(STREAM);
     for (const e of events) this.apply(e);
+  }
+
+  /**
+   * Folds what other instances appended (a shared log): a session created on one instance works
+   * on the others. Serialised with this instance's own writes.
+   */
+  catchUp(): Promise<void> {
+    return this.serial(() => this.readNew());
+  }
+
+  private async readNew(): Promise<void> {
+    if (!this.log.readAfter) return;
+    for (const e of await this.log.readAfter(STREAM, this.offset)) this.apply(e);
+  }
+
+  /** Appends at the next offset; after a conflict, catches up and lets `decide` run again. */
+  private async appendDecided(decide: () => Body[]): Promise<AccountEvent[]> {
+    for (let attempt = 0; ; attempt++) {
+      const events = decide().map((b, i) => ({ ...b, offset: this.offset + i + 1 }) as AccountEvent);
+      try {
+        await this.log.append(STREAM, events);
+        return events;
+      } catch (e) {
+        if (!(e instanceof OffsetConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+        await this.readNew();
+      }
+    }
   }
 
   private apply(e: AccountEvent): void {
@@ -73,8 +106,7 @@ export class Accounts {
   /** Writes, then folds: nothing is believed before it is durable. */
   private record(bodies: Body[]): Promise<void> {
     const run = this.chain.then(async () => {
-      const events = bodies.map((b, i) => ({ ...b, offset: this.offset + i + 1 }) as AccountEvent);
-      await this.log.append(STREAM, events);
+      const events = await this.appendDecided(() => bodies);
       for (const e of events) this.apply(e);
     });
     this.chain = run.catch(() => undefined);
@@ -90,8 +122,6 @@ export class Accounts {
   async createUser(input: UserInput): Promise<User> {
     const passwordHash = await hashPassword(input.password);
     return this.serial(async () => {
-      if (this.users.has(input.username))
-        throw new UsernameTakenError(`user ${input.username} already exists`);
       const user: User = {
         username: input.username,
         role: input.role,
@@ -99,8 +129,12 @@ export class Accounts {
         ownerRole: input.ownerRole ?? null,
         createdAt: new Date().toISOString(),
       };
-      const events = [{ offset: this.offset + 1, type: 'user.created' as const, user, passwordHash }];
-      await this.log.append(STREAM, events);
+      // Checked again after a conflict: another instance may have created the same name.
+      const events = await this.appendDecided(() => {
+        if (this.users.has(input.username))
+          throw new UsernameTakenError(`user ${input.username} already exists`);
+        return [{ type: 'user.created' as const, user, passwordHash }];
+      });
       for (const e of events) this.apply(e);
       return user;
     });
@@ -108,10 +142,16 @@ export class Accounts {
 
   /** WARROOM_ADMIN_PASSWORD: the `admin` user exists with this password after start. */
   async ensureAdmin(password: string): Promise<void> {
-    const existing = this.users.get('admin');
+    let existing = this.users.get('admin');
     if (!existing) {
-      await this.createUser({ username: 'admin', password, role: 'admin', displayName: 'admin' });
-      return;
+      try {
+        await this.createUser({ username: 'admin', password, role: 'admin', displayName: 'admin' });
+        return;
+      } catch (e) {
+        // Another instance starting at the same time created it first.
+        if (!(e instanceof UsernameTakenError)) throw e;
+        existing = this.users.get('admin')!;
+      }
     }
     if (await verifyPassword(password, existing.passwordHash)) return;
     await this.record([

@@ -1,9 +1,12 @@
 /** Who did what and when: logins, launch changes, imports, acknowledgements. Append-only. */
 import type { AuditEntry } from '@warroom/shared';
+import { OffsetConflictError } from '../store/event-store';
 
 export interface AuditLogStore {
   read(stream: string): Promise<{ events: AuditEntry[] }>;
   append(stream: string, events: readonly AuditEntry[]): Promise<void>;
+  /** A log shared by several instances (Redis): what others appended after `after`. */
+  readAfter?(stream: string, after: number): Promise<AuditEntry[]>;
 }
 
 const STREAM = 'audit';
@@ -23,6 +26,24 @@ export class AuditLog {
     this.offset = events.at(-1)?.offset ?? 0;
   }
 
+  /** Folds entries other instances appended (a shared log). */
+  catchUp(): Promise<void> {
+    const run = this.chain.then(() => this.readNew());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readNew(): Promise<void> {
+    if (!this.store.readAfter) return;
+    for (const e of await this.store.readAfter(STREAM, this.offset)) this.keep(e);
+  }
+
+  private keep(entry: AuditEntry): void {
+    this.offset = entry.offset;
+    this.entries.push(entry);
+    if (this.entries.length > MEMORY) this.entries.splice(0, this.entries.length - MEMORY);
+  }
+
   record(
     actor: string,
     action: string,
@@ -30,18 +51,25 @@ export class AuditLog {
     details?: Record<string, unknown>,
   ): Promise<void> {
     const run = this.chain.then(async () => {
-      const entry: AuditEntry = {
-        offset: this.offset + 1,
-        at: new Date().toISOString(),
-        actor,
-        action,
-        target,
-        ...(details ? { details } : {}),
-      };
-      await this.store.append(STREAM, [entry]);
-      this.offset = entry.offset;
-      this.entries.push(entry);
-      if (this.entries.length > MEMORY) this.entries.splice(0, this.entries.length - MEMORY);
+      for (let attempt = 0; ; attempt++) {
+        const entry: AuditEntry = {
+          offset: this.offset + 1,
+          at: new Date().toISOString(),
+          actor,
+          action,
+          target,
+          ...(details ? { details } : {}),
+        };
+        try {
+          await this.store.append(STREAM, [entry]);
+          this.keep(entry);
+          return;
+        } catch (e) {
+          // Another instance recorded first: take its entries in, then ours after them.
+          if (!(e instanceof OffsetConflictError) || attempt >= 8) throw e;
+          await this.readNew();
+        }
+      }
     });
     this.chain = run.catch(() => undefined);
     return run;

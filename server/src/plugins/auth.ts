@@ -8,8 +8,8 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditEntry, Principal } from '@warroom/shared';
-import { type AccountEvent, Accounts } from '../accounts/accounts';
-import { AuditLog } from '../accounts/audit';
+import { type AccountEvent, type AccountLog, Accounts } from '../accounts/accounts';
+import { AuditLog, type AuditLogStore } from '../accounts/audit';
 import { type Access, actorName, allowed } from '../accounts/policy';
 import { HttpError } from '../http-errors';
 import { JsonlLogStore } from '../store/file-store';
@@ -35,6 +35,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface AuthPluginOptions {
   dataDir: string;
   adminPassword?: string;
+  /** Shared logs (Redis) instead of DATA_DIR/accounts, followed when another instance writes. */
+  shared?: {
+    accountLog: AccountLog & { init(): Promise<void>; close(): Promise<void> };
+    auditLog: AuditLogStore & { close(): Promise<void> };
+    onChange(fn: () => void): void;
+  };
 }
 
 /** The principal behind a bearer token or a session cookie value. */
@@ -74,14 +80,18 @@ export default fp<AuthPluginOptions>(
   async (app, opts) => {
     await app.register(cookie);
     // DATA_DIR/accounts/accounts.jsonl and DATA_DIR/accounts/audit.jsonl
-    const accountLog = new JsonlLogStore<AccountEvent>(opts.dataDir, 'accounts');
-    const auditLog = new JsonlLogStore<AuditEntry>(opts.dataDir, 'accounts');
+    const accountLog = opts.shared?.accountLog ?? new JsonlLogStore<AccountEvent>(opts.dataDir, 'accounts');
+    const auditLog = opts.shared?.auditLog ?? new JsonlLogStore<AuditEntry>(opts.dataDir, 'accounts');
     await accountLog.init();
     const accounts = new Accounts(accountLog);
     const audit = new AuditLog(auditLog);
     await accounts.load();
     await audit.load();
     if (opts.adminPassword) await accounts.ensureAdmin(opts.adminPassword);
+    opts.shared?.onChange(() => {
+      void accounts.catchUp().catch(() => undefined);
+      void audit.catchUp().catch(() => undefined);
+    });
     app.addHook('onClose', async () => {
       await accountLog.close();
       await auditLog.close();
@@ -93,11 +103,13 @@ export default fp<AuthPluginOptions>(
 
     app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
       const secret = req.cookies[SESSION_COOKIE];
-      const { principal, badToken, viaCookie } = resolvePrincipal(
-        accounts,
-        req.headers.authorization,
-        secret,
-      );
+      let resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
+      // A session or token created a moment ago on another instance (shared log): catch up once.
+      if (opts.shared && !resolved.principal && (req.headers.authorization !== undefined || secret)) {
+        await accounts.catchUp().catch(() => undefined);
+        resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
+      }
+      const { principal, badToken, viaCookie } = resolved;
       if (badToken)
         throw new HttpError(401, 'unauthorized', 'the bearer token is not valid (unknown or revoked)');
       req.principal = principal;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { LaunchRegistry } from '../launches/registry';
+import type { RedisBackend } from '../cluster/redis-backend';
 import { SimulationManager } from '../simulator/manager';
 import type { EventStore } from '../store/event-store';
 
@@ -7,6 +8,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     registry: LaunchRegistry;
     simulations: SimulationManager;
+    /** Set when REDIS_URL is: the shared store, leases, notifications, the adapter's connection. */
+    redisBackend: RedisBackend | null;
   }
 }
 
@@ -14,6 +17,8 @@ export interface RegistryPluginOptions {
   store: EventStore;
   /** Tick launch clocks on a timer (tests of pure HTTP behaviour may turn it off). */
   ticking?: boolean;
+  /** Several instances on one Redis (the store is then `redis.store`). */
+  redis?: RedisBackend;
 }
 
 /** Loads every launch from the store, runs their clocks, resumes interrupted simulations. */
@@ -24,7 +29,10 @@ export default fp<RegistryPluginOptions>(
     const simulations = new SimulationManager(registry, app.log);
     app.decorate('registry', registry);
     app.decorate('simulations', simulations);
+    app.decorate('redisBackend', opts.redis ?? null);
     app.addHook('onReady', async () => {
+      // Follow the other instances (and take the leases) before ticking or resuming anything.
+      if (opts.redis) await opts.redis.start(registry, app.log, () => simulations.adopt());
       if (opts.ticking !== false) registry.startTicking();
       await simulations.resumeAll();
     });
@@ -32,6 +40,7 @@ export default fp<RegistryPluginOptions>(
       await simulations.close();
       await registry.close();
       await opts.store.close();
+      await opts.redis?.close();
     });
   },
   { name: 'registry' },

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { z } from 'zod';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
   type AckEnvelope,
   type Alert,
@@ -90,6 +91,21 @@ export default fp(
       allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host)),
     });
     app.decorate('io', io);
+    // Several instances: the Redis Streams adapter makes rooms cluster-wide for io.to(...) (replays,
+    // socket lookups). Launch facts are not sent through it: every instance folds every launch
+    // from the log and pushes each fact to its own sockets (io.local), so a screen on any
+    // instance gets each fact once, with no second copy of the log in the adapter's stream.
+    if (app.redisBackend) {
+      const prefix = app.redisBackend.prefix;
+      io.adapter(
+        createAdapter(app.redisBackend.adapterRedis, {
+          streamName: `${prefix}socket.io`,
+          channelPrefix: `${prefix}socket.io`,
+          sessionKeyPrefix: `${prefix}sio:session:`,
+          blockTimeInMs: 1_000,
+        }),
+      );
+    }
     const registry = app.registry;
 
     // The handshake carries the session cookie or `auth.token` (a screen token); checked on every
@@ -198,7 +214,7 @@ export default fp(
     registry.on('committed', (rt, events) => broadcast(io, rt, events));
     registry.on('feed', (rt) => {
       const now = rt.clock.now();
-      io.to(launchRoom(rt.id)).emit('feed', {
+      io.local.to(launchRoom(rt.id)).emit('feed', {
         launchId: rt.id,
         offset: rt.durableOffset,
         state: feedState(rt.state, now),
@@ -212,7 +228,7 @@ export default fp(
       for (const rt of registry.all()) {
         const room = launchRoom(rt.id);
         if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-        io.to(room).emit('clock', {
+        io.local.to(room).emit('clock', {
           launchId: rt.id,
           offset: rt.durableOffset,
           now: new Date(rt.clock.now()).toISOString(),
@@ -246,12 +262,14 @@ function broadcast(
   events: readonly LaunchEvent[],
 ) {
   // Nobody to tell: skip encoding a packet per event (a batch of readings is hundreds of them).
-  // The in-memory adapter's rooms are every subscriber there is; a cluster adapter (Redis) must
-  // ask the adapter instead, as must the clock timer above.
+  // The adapter's rooms are this instance's sockets, and facts go to local sockets only (below),
+  // so this holds with the Redis adapter too, as it does for the clock timer above.
   const rooms = io.sockets.adapter.rooms;
   if ((rooms.get(launchRoom(rt.id))?.size ?? 0) === 0 && (rooms.get(INBOX)?.size ?? 0) === 0) return;
-  const room = io.to(launchRoom(rt.id));
-  const both = io.to([launchRoom(rt.id), INBOX]);
+  // Local sockets only: every instance pushes the facts it folds (its own and those it caught up
+  // on) to its own sockets, so with several instances each screen still gets each fact once.
+  const room = io.local.to(launchRoom(rt.id));
+  const both = io.local.to([launchRoom(rt.id), INBOX]);
   for (const e of events) {
     const base = { launchId: e.launchId, offset: e.offset };
     switch (e.type) {

@@ -4,15 +4,18 @@
  */
 import {
   type Launch,
+  type LaunchEventBody,
   LaunchInput,
   type Scenario,
   type SimulationInfo,
   type SimulationInput,
 } from '@warroom/shared';
 import { MINUTE_MS, formatIsoInZone } from '@warroom/shared';
-import { createLaunch } from '../engine/index';
+import { apply, createLaunch } from '../engine/index';
 import { parseInput } from '../http-errors';
-import { type LaunchRegistry, newId } from '../launches/registry';
+import { type LaunchRegistry, newId, simulationLease } from '../launches/registry';
+import type { LaunchRuntime } from '../launches/runtime';
+import { StorageUnavailableError } from '../store/event-store';
 import { SimulationRunner } from './runner';
 
 export const SCENARIO_LABELS: Record<Scenario, string> = {
@@ -75,6 +78,10 @@ export class SimulationManager {
       createdAt: formatIsoInZone(Date.parse(created.startAt) - MINUTE_MS, created.timezone),
     };
     const rt = await this.registry.create(launch);
+    // Several instances: the one that starts a simulation drives it while it holds the lease.
+    const leases = this.registry.leases;
+    if (leases && !(await leases.acquire(simulationLease(rt.id))))
+      throw new StorageUnavailableError('could not take the simulation lease (Redis unavailable?)');
     const simulationId = newId();
     const runner = new SimulationRunner(
       rt,
@@ -88,23 +95,67 @@ export class SimulationManager {
 
   /** After a restart: carry on every simulation whose log says it was still running. */
   async resumeAll(): Promise<void> {
+    if (this.registry.leases) return this.adopt();
+    for (const rt of this.registry.all()) {
+      if (!rt.state.simulation?.running || rt.state.launch.clock !== 'simulated') continue;
+      await this.resume(rt);
+    }
+  }
+
+  /**
+   * Several instances: take over every running simulation nobody drives (its lease lapsed: the
+   * instance died), resuming it from the log; let go of those whose lease this instance lost.
+   */
+  async adopt(): Promise<void> {
+    const leases = this.registry.leases;
+    if (!leases) return;
+    for (const [id, runner] of this.runners) {
+      const lease = simulationLease(runner.runtime.id);
+      if (!runner.running) {
+        if (leases.holds(lease)) await leases.release(lease);
+        continue;
+      }
+      const sim = runner.runtime.state.simulation;
+      // Stopped through another instance (the log says so), or the lease went elsewhere.
+      const stoppedElsewhere = !sim?.running || sim.simulationId !== id;
+      if (stoppedElsewhere || !leases.holds(lease)) {
+        this.runners.delete(id);
+        await runner.stop('interrupted');
+        if (stoppedElsewhere) await leases.release(lease);
+      }
+    }
     for (const rt of this.registry.all()) {
       const sim = rt.state.simulation;
-      if (!sim?.running || rt.state.launch.clock !== 'simulated') continue;
-      const runner = new SimulationRunner(
-        rt,
-        {
-          simulationId: sim.simulationId,
-          scenario: sim.scenario as Scenario,
-          speed: sim.speed,
-          seed: sim.seed,
-        },
-        (e) =>
-          this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
-      );
-      this.runners.set(sim.simulationId, runner);
-      await runner.start(true);
+      if (!sim?.running || rt.driven || rt.state.launch.clock !== 'simulated') continue;
+      if (!(await leases.acquire(simulationLease(rt.id)))) continue;
+      try {
+        await rt.sync();
+      } catch {
+        await leases.release(simulationLease(rt.id));
+        continue;
+      }
+      if (!rt.state.simulation?.running || rt.driven) {
+        await leases.release(simulationLease(rt.id));
+        continue;
+      }
+      await this.resume(rt);
     }
+  }
+
+  private async resume(rt: LaunchRuntime): Promise<void> {
+    const sim = rt.state.simulation!;
+    const runner = new SimulationRunner(
+      rt,
+      {
+        simulationId: sim.simulationId,
+        scenario: sim.scenario as Scenario,
+        speed: sim.speed,
+        seed: sim.seed,
+      },
+      (e) => this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
+    );
+    this.runners.set(sim.simulationId, runner);
+    await runner.start(true);
   }
 
   get(simulationId: string): SimulationRunner | undefined {
@@ -113,8 +164,31 @@ export class SimulationManager {
 
   async stop(simulationId: string): Promise<boolean> {
     const runner = this.runners.get(simulationId);
-    if (!runner) return false;
+    if (!runner) return this.stopElsewhere(simulationId);
     await runner.stop('stopped');
+    await this.registry.leases?.release(simulationLease(runner.runtime.id));
+    return true;
+  }
+
+  /** Several instances: a simulation another instance drives is stopped through the log. */
+  private async stopElsewhere(simulationId: string): Promise<boolean> {
+    if (!this.registry.leases) return false;
+    const rt = this.registry
+      .all()
+      .find((r) => r.state.simulation?.simulationId === simulationId && r.state.simulation.running);
+    if (!rt) return false;
+    await rt.execute((state, now) => {
+      if (!state.simulation?.running || state.simulation.simulationId !== simulationId)
+        return { events: [], result: undefined };
+      const body: LaunchEventBody = {
+        type: 'simulation.stopped',
+        simulationId,
+        reason: 'stopped',
+        now: new Date(Math.max(now, state.nowMs)).toISOString(),
+      };
+      apply(state, body);
+      return { events: [body], result: undefined };
+    });
     return true;
   }
 

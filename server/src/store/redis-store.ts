@@ -65,7 +65,8 @@ export async function waitReady(client: Redis, timeoutMs = 5_000): Promise<void>
 }
 
 // KEYS[1] the stream, KEYS[2] the index set. ARGV[1] id, ARGV[2] first offset, ARGV[3] expected
-// token of the last entry ('' = any), ARGV[4] this batch's token, ARGV[5] channel, ARGV[6..] events.
+// token of the last entry ('' = any), ARGV[4] this batch's token, ARGV[5] channel, ARGV[6] the
+// writing instance, ARGV[7..] events. Publishes `<id> <last offset> <instance>`.
 const APPEND_LUA = `
 local first = tonumber(ARGV[2])
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -80,16 +81,16 @@ if #last > 0 then
   end
 end
 if lastOffset ~= first - 1 then return redis.error_reply('CONFLICT ' .. lastOffset) end
-local n = #ARGV - 5
+local n = #ARGV - 6
 for i = 1, n do
   if i == n then
-    redis.call('XADD', KEYS[1], (first + i - 1) .. '-1', 'e', ARGV[5 + i], 't', ARGV[4])
+    redis.call('XADD', KEYS[1], (first + i - 1) .. '-1', 'e', ARGV[6 + i], 't', ARGV[4])
   else
-    redis.call('XADD', KEYS[1], (first + i - 1) .. '-1', 'e', ARGV[5 + i])
+    redis.call('XADD', KEYS[1], (first + i - 1) .. '-1', 'e', ARGV[6 + i])
   end
 end
 redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('PUBLISH', ARGV[5], ARGV[1] .. ' ' .. (first + n - 1))
+redis.call('PUBLISH', ARGV[5], ARGV[1] .. ' ' .. (first + n - 1) .. ' ' .. ARGV[6])
 return first + n - 1
 `;
 
@@ -120,14 +121,16 @@ export class RedisLogStore<E extends { offset: number }> {
     readonly prefix: string,
     private readonly stream = 'log',
     private readonly indexKey = `${prefix}launches`,
+    /** Named in every notification, so an instance can skip its own. */
+    readonly origin = '-',
   ) {
     redis.defineCommand('warroomAppend', { numberOfKeys: 2, lua: APPEND_LUA });
     this.redis = redis as RedisWithAppend;
   }
 
-  /** The channel every append is announced on: `<stream id> <last offset>`. */
+  /** The channel every append is announced on: `<stream id> <last offset> <origin>`. */
   get channel(): string {
-    return `${this.prefix}events`;
+    return `${this.prefix}${this.stream}-events`;
   }
 
   key(id: string): string {
@@ -185,7 +188,7 @@ export class RedisLogStore<E extends { offset: number }> {
     const expect = tail && tail.last === first - 1 ? tail.token : '';
     const token = randomBytes(6).toString('base64url');
     this.tails.set(id, { last, token });
-    const args: string[] = [id, String(first), expect, token, this.channel];
+    const args: string[] = [id, String(first), expect, token, this.channel, this.origin];
     for (const e of events) args.push(JSON.stringify(e));
     try {
       await this.redis.warroomAppend(key, this.indexKey, ...args);
@@ -217,7 +220,7 @@ export class RedisLogStore<E extends { offset: number }> {
 export class RedisEventStore extends RedisLogStore<LaunchEvent> implements EventStore {
   readonly kind = 'redis' as const;
 
-  constructor(redis: Redis, prefix = 'warroom:') {
-    super(redis, prefix, 'log', `${prefix}launches`);
+  constructor(redis: Redis, prefix = 'warroom:', origin = '-') {
+    super(redis, prefix, 'log', `${prefix}launches`, origin);
   }
 }

@@ -1,0 +1,218 @@
+/**
+ * Several instances on one Redis (REDIS_URL): the launch logs, the accounts and audit logs, the
+ * notifications that let every instance fold every launch, and the leases that make one instance
+ * tick each launch's clock and one drive each simulation.
+ *
+ * - Each instance folds every launch. An append (by any instance) is announced on
+ *   `<prefix>log-events` by the append script itself; the others read what follows their durable
+ *   offset (XRANGE) and fold it, and each pushes it to its own sockets. After a reconnect, and every
+ *   few seconds, every launch is checked against the store in case a notification was missed.
+ * - Leases (`<prefix>lease:<name>`, SET PX with the instance id, renewed every second, 3 s TTL):
+ *   `tick:<launch>` — only its holder ticks that launch's clock (grace deadlines, escalations), so
+ *   instances do not race for the same facts (the offset check would refuse the loser anyway);
+ *   `sim:<launch>` — the instance driving a simulation. When a holder dies its leases lapse and
+ *   another instance takes over within ~3 s, resuming a simulation from its log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AuditEntry } from '@warroom/shared';
+import type { AccountEvent } from '../accounts/accounts';
+import type { Leases, LaunchRegistry } from '../launches/registry';
+import { tickLease } from '../launches/registry';
+import { RedisEventStore, RedisLogStore, connectRedis, waitReady } from '../store/redis-store';
+
+export const LEASE_TTL_MS = 3_000;
+const LEASE_RENEW_MS = 1_000;
+/** A holder stops believing it holds a lease this long before it lapses in Redis. */
+const LEASE_MARGIN_MS = 500;
+const RESYNC_MS = 5_000;
+
+// KEYS: the lease keys; ARGV[1] this instance, ARGV[2] the TTL. 1 per key held, 0 otherwise.
+const LEASE_LUA = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if v == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    out[i] = 1
+  elseif not v then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
+`;
+const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+type LeaseRedis = Redis & {
+  warroomLeases(n: number, ...args: string[]): Promise<number[]>;
+  warroomRelease(key: string, id: string): Promise<number>;
+};
+
+interface Log {
+  warn: (o: object, msg: string) => void;
+  error: (o: object, msg: string) => void;
+}
+
+export class RedisLeases implements Leases {
+  readonly instanceId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private wanted = new Set<string>();
+  private until = new Map<string, number>();
+  private readonly redis: LeaseRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    redis.defineCommand('warroomLeases', { lua: LEASE_LUA });
+    redis.defineCommand('warroomRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+    this.redis = redis as LeaseRedis;
+  }
+
+  holds(name: string): boolean {
+    return (this.until.get(name) ?? 0) > Date.now();
+  }
+
+  async acquire(name: string): Promise<boolean> {
+    this.wanted.add(name);
+    await this.renew([name]).catch(() => undefined);
+    return this.holds(name);
+  }
+
+  async release(name: string): Promise<void> {
+    this.wanted.delete(name);
+    this.until.delete(name);
+    await this.redis.warroomRelease(`${this.prefix}lease:${name}`, this.instanceId).catch(() => undefined);
+  }
+
+  /** Takes or renews `names` (and every lease still wanted); throws when Redis is unreachable. */
+  async renew(names: Iterable<string> = []): Promise<void> {
+    const all = [...new Set([...this.wanted, ...names])];
+    if (all.length === 0) return;
+    const sent = Date.now();
+    const res = await this.redis.warroomLeases(
+      all.length,
+      ...all.map((n) => `${this.prefix}lease:${n}`),
+      this.instanceId,
+      String(LEASE_TTL_MS),
+    );
+    all.forEach((name, i) => {
+      if (res[i] === 1) this.until.set(name, sent + LEASE_TTL_MS - LEASE_MARGIN_MS);
+      else this.until.delete(name);
+    });
+  }
+
+  async releaseAll(): Promise<void> {
+    const names = [...this.until.keys()];
+    await Promise.all(names.map((n) => this.release(n)));
+  }
+}
+
+export interface RedisBackendOptions {
+  url: string;
+  /** Key prefix, so several deployments (or tests) share one Redis: default `warroom:`. */
+  prefix?: string;
+}
+
+export class RedisBackend {
+  readonly prefix: string;
+  readonly redis: Redis;
+  /** Blocking reads of the Socket.IO adapter need a connection without the short timeout. */
+  readonly adapterRedis: Redis;
+  private readonly sub: Redis;
+  readonly leases: RedisLeases;
+  readonly store: RedisEventStore;
+  readonly accountLog: RedisLogStore<AccountEvent>;
+  readonly auditLog: RedisLogStore<AuditEntry>;
+  private timers: NodeJS.Timeout[] = [];
+  private accountListeners: (() => void)[] = [];
+
+  constructor(opts: RedisBackendOptions) {
+    this.prefix = opts.prefix ?? 'warroom:';
+    this.redis = connectRedis(opts.url);
+    this.sub = connectRedis(opts.url, { commandTimeout: undefined });
+    this.adapterRedis = connectRedis(opts.url, {
+      commandTimeout: undefined,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    this.leases = new RedisLeases(this.redis, this.prefix);
+    const origin = this.leases.instanceId;
+    this.store = new RedisEventStore(this.redis, this.prefix, origin);
+    this.accountLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
+    this.auditLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([waitReady(this.redis), waitReady(this.sub)]);
+  }
+
+  /** Called when another instance wrote to the accounts log. */
+  onAccounts(fn: () => void): void {
+    this.accountListeners.push(fn);
+  }
+
+  /**
+   * Follows the other instances: notifications, periodic resync, the tick leases of every launch,
+   * and `each` (simulation leases) every second.
+   */
+  async start(registry: LaunchRegistry, log: Log, each: () => Promise<void>): Promise<void> {
+    registry.leases = this.leases;
+    const launchChannel = this.store.channel;
+    const accountChannel = this.accountLog.channel;
+    this.sub.on('message', (channel: string, message: string) => {
+      const [id, offset, origin] = message.split(' ');
+      if (origin === this.leases.instanceId || !id) return;
+      if (channel === launchChannel) registry.announce(id, Number(offset));
+      else if (channel === accountChannel) for (const fn of this.accountListeners) fn();
+    });
+    let subscribedOnce = false;
+    const subscribe = async () => {
+      await this.sub.subscribe(launchChannel, accountChannel);
+      // Anything appended while we were not listening.
+      if (subscribedOnce) {
+        await registry.syncAll();
+        for (const fn of this.accountListeners) fn();
+      }
+      subscribedOnce = true;
+    };
+    await subscribe();
+    // ioredis resubscribes by itself after a reconnect; catch up on what was missed meanwhile.
+    this.sub.on('ready', () => {
+      void registry.syncAll().catch(() => undefined);
+      for (const fn of this.accountListeners) fn();
+    });
+    // Launches created by others before this instance subscribed.
+    await registry.syncAll();
+
+    const leaseLoop = async () => {
+      try {
+        await this.leases.renew(registry.all().map((rt) => tickLease(rt.id)));
+        await each();
+      } catch (e) {
+        log.warn({ err: e }, 'could not renew leases (Redis unavailable?)');
+      }
+    };
+    await leaseLoop();
+    this.timers.push(setInterval(() => void leaseLoop(), LEASE_RENEW_MS));
+    this.timers.push(
+      setInterval(() => {
+        void registry.syncAll().catch(() => undefined);
+        for (const fn of this.accountListeners) fn();
+      }, RESYNC_MS),
+    );
+    for (const t of this.timers) t.unref();
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.leases.releaseAll();
+    for (const c of [this.sub, this.adapterRedis, this.redis]) c.disconnect();
+  }
+}
