@@ -15,7 +15,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOST = '127.0.0.1';
 export const MINUTE_MS = 60_000;
 /** The bench server's admin password (only ever on 127.0.0.1, in a temp DATA_DIR). */
-const ADMIN_PASSWORD = 'bench-admin-password';
+export const ADMIN_PASSWORD = 'bench-admin-password';
 
 /** One figure of a benchmark, with its target when it has one. */
 export interface Figure {

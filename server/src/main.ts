@@ -26,3 +26,34 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.PORT, host: config.HOST });
+
+// WARROOM_DIAGNOSTICS=1 (the soak benchmark): one stdout line every WARROOM_DIAGNOSTICS_MS (1000)
+// with heap and event-loop delay, so nothing diagnostic is exposed over the network.
+if (process.env.WARROOM_DIAGNOSTICS === '1') {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const every = Number(process.env.WARROOM_DIAGNOSTICS_MS) || 1000;
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    const line = {
+      t: Date.now(),
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      rss: m.rss,
+      external: m.external,
+      lagP50: ms(delay.percentile(50)),
+      lagP99: ms(delay.percentile(99)),
+      lagMax: ms(delay.max),
+      lagCount: delay.count,
+      // The histogram records the time between its timer's runs, so every value includes this.
+      lagResolutionMs: 10,
+      // The distribution as (percentile, ms) points, so a reader can merge intervals exactly.
+      lagPercentiles: [...delay.percentiles].map(([p, ns]) => [p, ms(ns)]),
+    };
+    delay.reset();
+    process.stdout.write(`WARROOM_DIAGNOSTICS ${JSON.stringify(line)}\n`);
+  }, every);
+  timer.unref();
+}
