@@ -2,11 +2,13 @@ import { lazy, Suspense, useEffect } from 'react';
 import { matchRoute, usePath } from './router';
 import { useLang, useT } from './hooks';
 import { HomePage } from './home/HomePage';
+import { Gate } from './auth/Gate';
 
 // The big screen is the route that must load fast; the others load on demand.
 const ScreenPage = lazy(() => import('./screen/ScreenPage'));
 const ConsolePage = lazy(() => import('./console/ConsolePage'));
 const AdminPage = lazy(() => import('./admin/AdminPage'));
+const LoginPage = lazy(() => import('./auth/LoginPage'));
 
 export function App() {
   const route = matchRoute(usePath());
@@ -17,11 +19,14 @@ export function App() {
   }, [lang]);
   return (
     <Suspense fallback={<div className="page-loading">{t('loading')}</div>}>
-      {route.name === 'screen' && <ScreenPage launchId={route.launchId} />}
-      {route.name === 'console' && <ConsolePage />}
-      {route.name === 'admin' && <AdminPage />}
-      {route.name === 'home' && <HomePage />}
-      {route.name === 'notFound' && <HomePage />}
+      <Gate route={route}>
+        {route.name === 'login' && <LoginPage />}
+        {route.name === 'screen' && <ScreenPage launchId={route.launchId} />}
+        {route.name === 'console' && <ConsolePage />}
+        {route.name === 'admin' && <AdminPage />}
+        {route.name === 'home' && <HomePage />}
+        {route.name === 'notFound' && <HomePage />}
+      </Gate>
     </Suspense>
   );
 }

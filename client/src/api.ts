@@ -8,6 +8,8 @@ import type {
   SimulationInput,
   Targets,
 } from '@warroom/shared';
+import { kioskHeaders } from './auth/kiosk';
+import { sessionRefused } from './auth/session';
 
 export class ApiError extends Error {
   constructor(
@@ -20,18 +22,27 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** The server's `{error: {code, message, details}}` as an ApiError (a 401 also ends the session). */
+export function apiError(res: { status: number; statusText: string }, json: unknown): ApiError {
+  const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  if (res.status === 401) sessionRefused();
+  return new ApiError(err?.message ?? res.statusText, res.status, err?.code ?? 'http', err?.details);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...kioskHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  const json: unknown = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-    throw new ApiError(err?.message ?? res.statusText, res.status, err?.code ?? 'http', err?.details);
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page: the status says enough.
   }
+  if (!res.ok) throw apiError(res, json);
   return json as T;
 }
 
@@ -47,7 +58,8 @@ export const api = {
   createLaunch: (input: LaunchInput) => request<Launch>('POST', '/api/launches', input),
   alerts: (status: 'open' | 'acknowledged' | 'cleared' | 'all' = 'all') =>
     request<Alert[]>('GET', `/api/alerts?status=${status}`),
-  ack: (alertId: string, body: { by: string; action?: string; note?: string }) =>
+  /** Recorded under the logged-in person's display name (the server ignores a typed `by`). */
+  ack: (alertId: string, body: { action?: string; note?: string }) =>
     request<Alert>('POST', `/api/alerts/${encodeURIComponent(alertId)}/ack`, body),
   startSimulation: (input: SimulationInput) =>
     request<{ simulationId: string; launchId: string }>('POST', '/api/simulations', input),

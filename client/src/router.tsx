@@ -24,6 +24,7 @@ export function usePath(): string {
 
 export type Route =
   | { name: 'home' }
+  | { name: 'login' }
   | { name: 'screen'; launchId: string }
   | { name: 'console' }
   | { name: 'admin' }
@@ -32,6 +33,7 @@ export type Route =
 export function matchRoute(path: string): Route {
   const p = path.replace(/\/+$/, '') || '/';
   if (p === '/') return { name: 'home' };
+  if (p === '/login') return { name: 'login' };
   if (p === '/console') return { name: 'console' };
   if (p === '/admin') return { name: 'admin' };
   const screen = /^\/screen\/([^/]+)$/.exec(p);

@@ -13,6 +13,8 @@ import type {
   SubscribeData,
 } from '@warroom/shared';
 import { useStore } from './store';
+import { kioskToken } from './auth/kiosk';
+import { accessForbidden, sessionRefused } from './auth/session';
 
 type WarroomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** `inbox:subscribe` is in the brief's contract but not yet in shared's ClientToServerEvents. */
@@ -100,16 +102,35 @@ function checkBehind(launchId: string, offset: number): void {
 
 function connect(): WarroomSocket {
   if (socket) return socket;
-  const s: WarroomSocket = io({ reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  // The browser sends the session cookie itself; a kiosk screen sends its token. A function, so
+  // every reconnection reads the token afresh.
+  const s: WarroomSocket = io({
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    auth: (cb) => {
+      const token = kioskToken();
+      cb(token ? { token } : {});
+    },
+  });
   socket = s;
   s.on('connect', () => {
     store().setConnection('connected');
     for (const id of watchedLaunches.keys()) syncLaunch(id);
     syncInbox();
   });
-  s.on('disconnect', () => store().setConnection('reconnecting'));
+  s.on('disconnect', (reason) => {
+    store().setConnection('reconnecting');
+    // The server cut us off (token revoked, logged out elsewhere): socket.io does not come back by
+    // itself, so knock once more and let the handshake's answer say why.
+    if (reason === 'io server disconnect') setTimeout(() => s.connect(), 1000);
+  });
   s.io.on('reconnect_attempt', () => store().setConnection('reconnecting'));
-  s.on('connect_error', () => store().setConnection('reconnecting'));
+  s.on('connect_error', (err) => {
+    store().setConnection('reconnecting');
+    // A refused handshake is final (socket.io stops retrying): say so instead of spinning.
+    if (err.message === 'unauthorized') sessionRefused();
+    else if (err.message === 'forbidden') accessForbidden();
+  });
   s.on('reading', (p) => {
     const now = store().launches[p.launchId]?.clock;
     const at = now ? new Date(now.nowMs + (Date.now() - now.at) * now.speed) : new Date();

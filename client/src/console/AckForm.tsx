@@ -1,11 +1,12 @@
 /** Acknowledge one alert with one of its plan's actions (or free text) and a note; its history below. */
 import { useEffect, useRef, useState } from 'react';
-import type { Alert, AlertHistoryEntry } from '@warroom/shared';
+import { ESCALATION_ROLE, type Alert, type AlertHistoryEntry } from '@warroom/shared';
 import { api } from '../api';
 import { useLang, useT, type Translate } from '../hooks';
 import { formatClock, formatDeviation } from '../format';
 import { metricLabel, roleLabel, type MessageKey } from '../i18n';
 import { useStore } from '../store';
+import { useSession } from '../auth/session';
 
 const OTHER = '__other__';
 const HISTORY_WORD: Record<AlertHistoryEntry['type'], MessageKey> = {
@@ -38,10 +39,20 @@ function History({ alert, zone, t }: { alert: Alert; zone: string; t: Translate 
   );
 }
 
-export function AckForm({ alert, zone, onDone }: { alert: Alert; zone: string; onDone(): void }) {
+export function AckForm({
+  alert,
+  zone,
+  canAck,
+  onDone,
+}: {
+  alert: Alert;
+  zone: string;
+  canAck: boolean;
+  onDone(): void;
+}) {
   const t = useT();
   const lang = useLang();
-  const identity = useStore((s) => s.ui.identity);
+  const user = useSession((s) => s.user);
   const upsert = useStore((s) => s.upsertInboxAlert);
   const actions = alert.plan.owners.flatMap((o) => o.actions.map((a) => ({ role: o.role, action: a })));
   const [choice, setChoice] = useState<string>(actions[0]?.action ?? OTHER);
@@ -51,6 +62,7 @@ export function AckForm({ alert, zone, onDone }: { alert: Alert; zone: string; o
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
   const open = alert.status === 'open';
+  const escalatedTo = alert.escalated ? (alert.escalatedTo ?? ESCALATION_ROLE) : null;
 
   useEffect(() => {
     if (open) first.current?.focus();
@@ -62,13 +74,12 @@ export function AckForm({ alert, zone, onDone }: { alert: Alert; zone: string; o
       : `${metricLabel(lang, alert.metric)} ${alert.direction === 'over' ? '▲' : '▼'}${formatDeviation(lang, alert.deviation)}`;
 
   const submit = async () => {
-    if (!identity) return;
+    if (!canAck) return;
     const action = choice === OTHER ? other.trim() : choice;
     setSending(true);
     setError(null);
     try {
       const acked = await api.ack(alert.id, {
-        by: identity.name,
         ...(action ? { action } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
       });
@@ -86,7 +97,17 @@ export function AckForm({ alert, zone, onDone }: { alert: Alert; zone: string; o
       <h2>
         {t('ackTitle', { what })} · {t('plan')} {alert.plan.title}
       </h2>
-      {open && (
+      {escalatedTo && open && (
+        <p className="escalated-note" data-testid="ack-escalated">
+          ⇧ {t('escalated', { role: roleLabel(lang, escalatedTo) })}
+        </p>
+      )}
+      {open && !canAck && (
+        <p className="muted read-only-inline" data-testid="ack-read-only">
+          {t('viewerReadOnly')}
+        </p>
+      )}
+      {open && canAck && (
         <form
           data-testid="ack-form"
           onSubmit={(e) => {
@@ -143,6 +164,7 @@ export function AckForm({ alert, zone, onDone }: { alert: Alert; zone: string; o
             />
           </label>
           {error && <p className="level-critical">{t('error', { msg: error })}</p>}
+          {user && <p className="muted ack-as">{t('ackAs', { name: user.displayName })}</p>}
           <button type="submit" className="btn btn-primary" data-testid="ack-submit" disabled={sending}>
             {sending ? t('ackSending') : t('ackSubmit')}
           </button>

@@ -1,4 +1,4 @@
-import type { Alert } from '@warroom/shared';
+import { ESCALATION_ROLE, type Alert } from '@warroom/shared';
 import { useLang, useT } from '../hooks';
 import { formatAge, formatClock, formatDeviation } from '../format';
 import { metricLabel, roleLabel } from '../i18n';
@@ -9,12 +9,23 @@ interface Props {
   zone: string;
   selected: boolean;
   mine: boolean;
+  canAck: boolean;
   wallNow: number;
   onSelect(): void;
   onAck(): void;
 }
 
-export function AlertRow({ alert, launchName, zone, selected, mine, wallNow, onSelect, onAck }: Props) {
+export function AlertRow({
+  alert,
+  launchName,
+  zone,
+  selected,
+  mine,
+  canAck,
+  wallNow,
+  onSelect,
+  onAck,
+}: Props) {
   const t = useT();
   const lang = useLang();
   const raised = Date.parse(alert.raisedAt);
@@ -27,12 +38,15 @@ export function AlertRow({ alert, launchName, zone, selected, mine, wallNow, onS
       ? t('dataGap')
       : `${metricLabel(lang, alert.metric)} ${alert.direction === 'over' ? '▲' : '▼'}${formatDeviation(lang, alert.deviation)}`;
   const open = alert.status === 'open';
+  const escalated = open && alert.escalated;
   return (
     <li
-      className={`inbox-row ${alert.status} ${alert.severity}${selected ? ' selected' : ''}${mine ? ' mine' : ''}`}
+      className={`inbox-row ${alert.status} ${alert.severity}${selected ? ' selected' : ''}${mine ? ' mine' : ''}${escalated ? ' escalated' : ''}`}
       data-testid="inbox-row"
       data-alert-id={alert.id}
       data-status={alert.status}
+      data-mine={mine}
+      data-escalated={escalated}
       aria-selected={selected}
       onClick={onSelect}
     >
@@ -45,26 +59,38 @@ export function AlertRow({ alert, launchName, zone, selected, mine, wallNow, onS
           : alert.status === 'cleared'
             ? t('statusCleared')
             : t('statusAcknowledged')}
-        {alert.escalated && open && <em className="escalated-tag"> ⇧</em>}
       </span>
       <span className="num">T+{alert.checkpoint}</span>
       <span className="what num">{what}</span>
       <span className="launch-name">{launchName}</span>
       {open ? (
         <>
-          <span className="role">{roleLabel(lang, alert.owner)}</span>
+          <span className="role">
+            {escalated ? (
+              <em className="escalated-tag" data-testid="escalated-tag">
+                ⇧ {t('escalatedBadge', { role: roleLabel(lang, alert.escalatedTo ?? ESCALATION_ROLE) })}
+              </em>
+            ) : (
+              roleLabel(lang, alert.owner)
+            )}
+            {mine && <span className="mine-tag">{t('mine')}</span>}
+          </span>
           <span className="when num">{when}</span>
-          <button
-            type="button"
-            className="btn btn-small"
-            data-testid="ack-open"
-            onClick={(e) => {
-              e.stopPropagation();
-              onAck();
-            }}
-          >
-            {t('ackOpen')}
-          </button>
+          {canAck ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="ack-open"
+              onClick={(e) => {
+                e.stopPropagation();
+                onAck();
+              }}
+            >
+              {t('ackOpen')}
+            </button>
+          ) : (
+            <span />
+          )}
         </>
       ) : (
         <span className="acked-by num">

@@ -5,18 +5,13 @@ import { api } from '../api';
 import { useInbox, useLang, useNow, useT } from '../hooks';
 import { roleLabel } from '../i18n';
 import { useStore, type StatusFilter } from '../store';
-import {
-  selectConnection,
-  selectIdentity,
-  selectInbox,
-  selectRoleFilter,
-  selectStatusFilter,
-} from '../store/selectors';
+import { selectConnection, selectInbox, selectRoleFilter, selectStatusFilter } from '../store/selectors';
 import { Nav } from '../home/HomePage';
+import { hasRole, selectUser, useSession } from '../auth/session';
+import { isOwnerRole } from '../auth/roles';
 import { AlertRow } from './AlertRow';
 import { AckForm } from './AckForm';
-import { IdentityForm } from './IdentityForm';
-import { inboxView } from './inboxView';
+import { inboxView, ownsAlert } from './inboxView';
 import './console.css';
 
 const STATUSES: {
@@ -35,11 +30,13 @@ export default function ConsolePage() {
   const lang = useLang();
   const wallNow = useNow(1000);
   const inbox = useStore(selectInbox);
-  const identity = useStore(selectIdentity);
+  const user = useSession(selectUser);
+  const myRole = isOwnerRole(user?.ownerRole) ? user.ownerRole : null;
+  const canAck = hasRole(user, 'supervisor');
   const connection = useStore(selectConnection);
   const roleFilter = useStore(selectRoleFilter);
   const statusFilter = useStore(selectStatusFilter);
-  const { setRoleFilter, setStatusFilter, setIdentity, setInbox, setSummaries } = useStore.getState();
+  const { setRoleFilter, setStatusFilter, setInbox, setSummaries } = useStore.getState();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [acking, setAcking] = useState(false);
 
@@ -80,14 +77,14 @@ export default function ConsolePage() {
         const prev = rows[Math.max(0, index - 1)];
         if (prev) setSelectedId(prev.id);
         e.preventDefault();
-      } else if (e.key === 'Enter' && selected?.status === 'open') {
+      } else if (e.key === 'Enter' && canAck && selected?.status === 'open') {
         setAcking(true);
         e.preventDefault();
       } else if (e.key === 'Escape') setAcking(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, selected, acking]);
+  }, [rows, selected, acking, canAck]);
 
   return (
     <div className="page console" data-testid="console">
@@ -131,57 +128,52 @@ export default function ConsolePage() {
             {t('disconnected')}
           </span>
         )}
-        {identity && (
-          <span className="who-am-i">
-            {identity.name} · {roleLabel(lang, identity.role)}{' '}
-            <button type="button" className="btn btn-small" onClick={() => setIdentity(null)}>
-              {t('signOut')}
-            </button>
-          </span>
-        )}
       </header>
-      {!identity ? (
-        <IdentityForm />
-      ) : (
-        <div className="console-body">
-          <div className="inbox-col">
-            {rows.length === 0 ? (
-              <p className="muted empty">{t('noAlerts')}</p>
-            ) : (
-              <ul className="inbox" data-testid="inbox">
-                {rows.map((a) => {
-                  const launch = launchOf(a.launchId);
-                  return (
-                    <AlertRow
-                      key={a.id}
-                      alert={a}
-                      launchName={launch?.name ?? a.launchId}
-                      zone={launch?.timezone ?? DEFAULT_TIMEZONE}
-                      selected={a.id === selected?.id}
-                      mine={identity.role === a.owner}
-                      wallNow={wallNow}
-                      onSelect={() => setSelectedId(a.id)}
-                      onAck={() => {
-                        setSelectedId(a.id);
-                        setAcking(true);
-                      }}
-                    />
-                  );
-                })}
-              </ul>
-            )}
-            <p className="hint muted">{t('keyboardHint')}</p>
-          </div>
-          {selected && (
-            <AckForm
-              key={selected.id + String(acking)}
-              alert={selected}
-              zone={launchOf(selected.launchId)?.timezone ?? DEFAULT_TIMEZONE}
-              onDone={() => setAcking(false)}
-            />
-          )}
-        </div>
+      {!canAck && (
+        <p className="read-only-note" data-testid="read-only-note">
+          {t('viewerReadOnly')}
+        </p>
       )}
+      <div className="console-body">
+        <div className="inbox-col">
+          {rows.length === 0 ? (
+            <p className="muted empty">{t('noAlerts')}</p>
+          ) : (
+            <ul className="inbox" data-testid="inbox">
+              {rows.map((a) => {
+                const launch = launchOf(a.launchId);
+                return (
+                  <AlertRow
+                    key={a.id}
+                    alert={a}
+                    launchName={launch?.name ?? a.launchId}
+                    zone={launch?.timezone ?? DEFAULT_TIMEZONE}
+                    selected={a.id === selected?.id}
+                    mine={myRole !== null && ownsAlert(a, myRole)}
+                    canAck={canAck}
+                    wallNow={wallNow}
+                    onSelect={() => setSelectedId(a.id)}
+                    onAck={() => {
+                      setSelectedId(a.id);
+                      setAcking(true);
+                    }}
+                  />
+                );
+              })}
+            </ul>
+          )}
+          <p className="hint muted">{t('keyboardHint')}</p>
+        </div>
+        {selected && (
+          <AckForm
+            key={selected.id + String(acking)}
+            alert={selected}
+            zone={launchOf(selected.launchId)?.timezone ?? DEFAULT_TIMEZONE}
+            canAck={canAck}
+            onDone={() => setAcking(false)}
+          />
+        )}
+      </div>
     </div>
   );
 }

@@ -6,17 +6,21 @@ import { useLang, useT } from '../hooks';
 import { Link, navigate } from '../router';
 import { formatClock } from '../format';
 import { LangSwitch } from '../LangSwitch';
+import { hasRole, useSession } from '../auth/session';
+import { UserBadge } from '../auth/UserBadge';
 import './home.css';
 
 export function Nav() {
   const t = useT();
+  const admin = useSession((s) => hasRole(s.user, 'admin'));
   return (
     <nav className="topnav">
       <strong>{t('appName')}</strong>
       <Link href="/">{t('navLaunches')}</Link>
       <Link href="/console">{t('navConsole')}</Link>
-      <Link href="/admin">{t('navAdmin')}</Link>
+      {admin && <Link href="/admin">{t('navAdmin')}</Link>}
       <span className="spacer" />
+      <UserBadge />
       <LangSwitch className="btn" />
     </nav>
   );
@@ -28,6 +32,7 @@ export function HomePage() {
   const [launches, setLaunches] = useState<LaunchSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const admin = useSession((s) => hasRole(s.user, 'admin'));
 
   useEffect(() => {
     let live = true;
@@ -62,9 +67,11 @@ export function HomePage() {
         <div className="toolbar">
           <h1>{t('launches')}</h1>
           <span className="spacer" />
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void quickSim()}>
-            ▶ {t('quickSim')}
-          </button>
+          {admin && (
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void quickSim()}>
+              ▶ {t('quickSim')}
+            </button>
+          )}
         </div>
         {error && <p className="level-critical">{t('error', { msg: error })}</p>}
         {launches === null ? (

@@ -1,6 +1,7 @@
 /** The big screen (大屏) for one launch: read from five metres, unattended all day. */
 import { useNow, useLaunch, useT } from '../hooks';
 import { useStore } from '../store';
+import { useSession } from '../auth/session';
 import { selectConnection } from '../store/selectors';
 import { launchNow } from '../store/launchFold';
 import { formatAge } from '../format';
@@ -24,7 +25,9 @@ export default function ScreenPage({ launchId, replay = false }: { launchId: str
   const wallNow = useNow(250);
   const t = useT();
   const lang = useLang();
-  const down = connection.status === 'reconnecting';
+  // A refused kiosk token is final: say so rather than "reconnecting…" forever.
+  const refused = useSession((s) => (s.status === 'kioskRevoked' ? 'revoked' : s.problem));
+  const down = connection.status === 'reconnecting' && !refused;
   const nowMs = state ? launchNow(state.clock, wallNow) : wallNow;
   const age = state?.lastReadingAt != null ? nowMs - state.lastReadingAt : null;
   const stale =
@@ -32,6 +35,12 @@ export default function ScreenPage({ launchId, replay = false }: { launchId: str
 
   return (
     <div className="screen" data-testid="screen" data-connection={connection.status}>
+      {refused && (
+        <div className="banner banner-down banner-refused" data-testid="token-banner" role="alert">
+          {refused === 'revoked' ? t('kioskRevoked') : t('kioskForbidden')}
+          <small>{t('kioskRevokedDetail')}</small>
+        </div>
+      )}
       {down && (
         <div className="banner banner-down" data-testid="connection-banner" role="alert">
           {t('disconnected')}
@@ -40,7 +49,7 @@ export default function ScreenPage({ launchId, replay = false }: { launchId: str
           )}
         </div>
       )}
-      {!down && stale && age !== null && (
+      {!down && !refused && stale && age !== null && (
         <div className="banner banner-stale" data-testid="stale-banner" role="status">
           {t('staleBanner', { age: formatAge(lang, age) })}
         </div>
