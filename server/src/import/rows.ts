@@ -54,6 +54,8 @@ interface Chain {
   started: boolean;
 }
 
+const NO_TOTALS: (number | undefined)[] = [];
+
 export class RowReader {
   private chains: Chain[];
   private prevMinute: number | null = null;
@@ -95,7 +97,7 @@ export class RowReader {
     }
     const timeRaw = cells[plan.time.index] ?? '';
     const minute = this.minuteOf(timeRaw, line, problems);
-    const totals: (number | undefined)[] = [];
+    const totals: (number | undefined)[] = plan.cumulativeColumns.length > 0 ? [] : NO_TOTALS;
     plan.metrics.forEach((col, k) => {
       const raw = cells[col.index] ?? '';
       const cell = parseNumberCell(raw, col.header);

@@ -107,8 +107,8 @@ export type TimeCell =
 
 /**
  * Local wall-clock times are read in the launch's zone. The zone's offset is looked up once per
- * local hour (a year of minutes is 8,784 look-ups, not 525,600); an hour in which the offset
- * changes (a DST switch) is read minute by minute.
+ * local day (a year of minutes is 366 look-ups, not 525,600); a day on which the offset changes (a
+ * DST switch) is read minute by minute.
  */
 export class TimeReader {
   private offsets = new Map<number, number | null>();
@@ -142,18 +142,16 @@ export class TimeReader {
     if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || s > 59) return NaN;
     const asUtc = Date.UTC(Y, M - 1, D, h, m, s);
     if (new Date(asUtc).getUTCDate() !== D) return NaN;
-    const hourKey = Math.floor(asUtc / 3_600_000);
-    let offset = this.offsets.get(hourKey);
+    const dayKey = Math.floor(asUtc / 86_400_000);
+    let offset = this.offsets.get(dayKey);
     if (offset === undefined) {
-      const pad = (n: number) => String(n).padStart(2, '0');
-      const base = `${String(Y).padStart(4, '0')}-${pad(M)}-${pad(D)}T${pad(h)}`;
-      const first = parseDateTime(`${base}:00:00`, this.zone);
-      const last = parseDateTime(`${base}:59:00`, this.zone);
-      offset = last - first === 59 * MINUTE_MS ? hourKey * 3_600_000 - first : null;
-      this.offsets.set(hourKey, offset);
+      const day = `${String(Y).padStart(4, '0')}-${pad(M)}-${pad(D)}`;
+      const first = parseDateTime(`${day}T00:00:00`, this.zone);
+      const last = parseDateTime(`${day}T23:59:00`, this.zone);
+      offset = last - first === 1439 * MINUTE_MS ? dayKey * 86_400_000 - first : null;
+      this.offsets.set(dayKey, offset);
     }
     if (offset === null) {
-      const pad = (n: number) => String(n).padStart(2, '0');
       return parseDateTime(
         `${String(Y).padStart(4, '0')}-${pad(M)}-${pad(D)}T${pad(h)}:${pad(m)}:${pad(s)}`,
         this.zone,
@@ -165,6 +163,8 @@ export class TimeReader {
 
 const notDateTime = (raw: string) =>
   `is not a date-time: '${raw.trim()}' (write 2026-11-11 10:05, 2026/11/11 10:05 or 10:05)`;
+
+const pad = (n: number) => String(n).padStart(2, '0');
 
 function normalizeOffset(o: string): string {
   if (o.toUpperCase() === 'Z') return 'Z';
