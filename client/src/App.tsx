@@ -9,6 +9,8 @@ const ScreenPage = lazy(() => import('./screen/ScreenPage'));
 const ConsolePage = lazy(() => import('./console/ConsolePage'));
 const AdminPage = lazy(() => import('./admin/AdminPage'));
 const LoginPage = lazy(() => import('./auth/LoginPage'));
+const ReplayPage = lazy(() => import('./replay/ReplayPage'));
+const ReviewPage = lazy(() => import('./review/ReviewPage'));
 
 export function App() {
   const route = matchRoute(usePath());
@@ -24,6 +26,8 @@ export function App() {
         {route.name === 'screen' && <ScreenPage launchId={route.launchId} />}
         {route.name === 'console' && <ConsolePage />}
         {route.name === 'admin' && <AdminPage />}
+        {route.name === 'replay' && <ReplayPage replayId={route.replayId} />}
+        {route.name === 'review' && <ReviewPage launchId={route.launchId} />}
         {route.name === 'home' && <HomePage />}
         {route.name === 'notFound' && <HomePage />}
       </Gate>

@@ -4,7 +4,13 @@ import type {
   IngestReport,
   Launch,
   LaunchInput,
+  LaunchReview,
+  LaunchSnapshot,
   LaunchSummary,
+  DrillScoreSheet,
+  ReplayInfo,
+  ReplaySpeed,
+  RunSheetTick,
   SimulationInput,
   Targets,
 } from '@warroom/shared';
@@ -69,6 +75,38 @@ export const api = {
     durationMinutes?: number;
     targets: Targets;
   }) => request<{ forecast: ForecastPreviewPoint[] }>('POST', '/api/forecast/preview', input),
+  startReplay: (launchId: string, speed: ReplaySpeed, trainee?: string) =>
+    request<{ replayId: string; info: ReplayInfo }>('POST', '/api/replays', {
+      launchId,
+      speed,
+      ...(trainee ? { drill: { trainee } } : {}),
+    }),
+  replay: (replayId: string) =>
+    request<{ info: ReplayInfo; snapshot: LaunchSnapshot }>(
+      'GET',
+      `/api/replays/${encodeURIComponent(replayId)}`,
+    ),
+  replayControl: (
+    replayId: string,
+    control: 'pause' | 'resume' | 'step' | 'end' | 'seek' | 'speed',
+    body: object = {},
+  ) => request<{ info: ReplayInfo }>('POST', `/api/replays/${encodeURIComponent(replayId)}/${control}`, body),
+  replayAck: (replayId: string, alertId: string, body: { by?: string; action?: string; note?: string }) =>
+    request<Alert>(
+      'POST',
+      `/api/replays/${encodeURIComponent(replayId)}/alerts/${encodeURIComponent(alertId)}/ack`,
+      body,
+    ),
+  replayScore: (replayId: string) =>
+    request<DrillScoreSheet>('GET', `/api/replays/${encodeURIComponent(replayId)}/score`),
+  review: (launchId: string) =>
+    request<LaunchReview>('GET', `/api/launches/${encodeURIComponent(launchId)}/review`),
+  tickOff: (launchId: string, taskId: string, by: string) =>
+    request<RunSheetTick>(
+      'POST',
+      `/api/launches/${encodeURIComponent(launchId)}/run-sheet/${encodeURIComponent(taskId)}/done`,
+      { by },
+    ),
   postReadings: (launchId: string, readings: unknown) =>
     request<IngestReport>('POST', `/api/launches/${encodeURIComponent(launchId)}/readings`, readings),
 };

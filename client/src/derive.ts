@@ -1,8 +1,11 @@
 /** What the screens show, computed from a launch's state. Pure; no React, no store. */
 import {
   MINUTE_MS,
+  defaultRunSheet,
   parseDateTime,
-  zonedParts,
+  runSheetDueMs,
+  runSheetOf,
+  type RunSheetTick,
   type Alert,
   type CheckpointResult,
   type CheckpointState,
@@ -213,39 +216,52 @@ export function featuredAlert(state: LaunchState): Alert | null {
 export interface RunSheetItem {
   key: string;
   atMs: number;
-  task: MessageKey;
+  /** The task's own title, and the dictionary key of a default task (for English). */
+  title: string;
+  task: MessageKey | null;
   owner: OwnerRole;
   /** Shown as T±m when relative to 开团; clock items show their time; T+1 day its own label. */
   label: { kind: 'relative'; minutes: number } | { kind: 'clock' } | { kind: 'nextDay' };
+  tick: RunSheetTick | null;
 }
 
-/** DESIGN.md's run-sheet defaults, placed on the launch's day. */
+/** The default tasks' ids and their dictionary keys. */
+const DEFAULT_TASK_KEYS: Record<string, MessageKey> = {
+  'pre-check': 'rsPreCheck',
+  'swap-pages': 'rsSwapPages',
+  'follow-sales-5': 'rsFollowSales',
+  'follow-sales-15': 'rsFollowSales',
+  'decide-plan': 'rsDecidePlan',
+  'customer-issues': 'rsCustomerIssues',
+  'hour-review': 'rsHourReview',
+  logistics: 'rsLogistics',
+  reorder: 'rsReorder',
+  retro: 'rsRetro',
+};
+const DEFAULT_TITLES = new Map(defaultRunSheet().map((t) => [t.id, t.title]));
+
+/** The launch's run sheet (作战时间表), placed on the launch's day, in time order. */
 export function runSheet(state: LaunchState): RunSheetItem[] {
   const start = startMs(state);
   const zone = state.launch.timezone;
-  const rel = (minutes: number, task: MessageKey, owner: OwnerRole): RunSheetItem => ({
-    key: `${task}@${minutes}`,
-    atMs: start + minutes * MINUTE_MS,
-    task,
-    owner,
-    label: { kind: 'relative', minutes },
-  });
-  const p = zonedParts(start, zone);
-  const atClock = (hour: number, task: MessageKey, owner: OwnerRole): RunSheetItem => {
-    const iso = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00`;
-    return { key: `${task}@${hour}h`, atMs: parseDateTime(iso, zone), task, owner, label: { kind: 'clock' } };
-  };
-  const items: RunSheetItem[] = [
-    rel(-60, 'rsPreCheck', '运营主管'),
-    rel(-3, 'rsSwapPages', '美工主管'),
-    rel(5, 'rsFollowSales', '运营主管'),
-    rel(15, 'rsFollowSales', '运营主管'),
-    rel(25, 'rsDecidePlan', '运营主管'),
-    rel(25, 'rsCustomerIssues', '客服主管'),
-    rel(50, 'rsHourReview', '运营主管'),
-    atClock(15, 'rsLogistics', '仓储主管'),
-    atClock(16, 'rsReorder', '运营主管'),
-    { ...rel(24 * 60, 'rsRetro', '电商经理'), label: { kind: 'nextDay' } },
-  ];
-  return items.sort((a, b) => a.atMs - b.atMs);
+  return runSheetOf(state.launch)
+    .map((t): RunSheetItem => {
+      const minutes = t.offsetMinutes;
+      return {
+        key: t.id,
+        atMs: runSheetDueMs(t, start, zone),
+        title: t.title,
+        // An edited title is the planner's own words; only untouched defaults are translated.
+        task: DEFAULT_TITLES.get(t.id) === t.title ? (DEFAULT_TASK_KEYS[t.id] ?? null) : null,
+        owner: t.owner,
+        label:
+          minutes === null
+            ? { kind: 'clock' }
+            : minutes === 24 * 60
+              ? { kind: 'nextDay' }
+              : { kind: 'relative', minutes },
+        tick: state.runSheetDone.get(t.id) ?? null,
+      };
+    })
+    .sort((a, b) => a.atMs - b.atMs);
 }

@@ -4,7 +4,8 @@ import { translate, type MessageKey } from './i18n';
 import { useStore } from './store';
 import { selectLang } from './store/selectors';
 import type { LaunchState } from './store/launchFold';
-import { watchInbox, watchLaunch } from './socket';
+import { watchInbox, watchLaunch, watchReplay } from './socket';
+import { replayKey } from './store';
 
 export function useLang() {
   return useStore(selectLang);
@@ -37,4 +38,13 @@ export function useLaunch(launchId: string): { state: LaunchState | undefined; e
 
 export function useInbox() {
   useEffect(() => watchInbox(), []);
+}
+
+/** Subscribes to a replay (its own room) for as long as the component is mounted. */
+export function useReplay(replayId: string): { state: LaunchState | undefined; error: string | undefined } {
+  useEffect(() => watchReplay(replayId), [replayId]);
+  const key = replayKey(replayId);
+  const state = useStore(useCallback((s) => s.launches[key], [key]));
+  const error = useStore(useCallback((s) => s.launchErrors[key], [key]));
+  return { state, error };
 }

@@ -28,6 +28,8 @@ export type Route =
   | { name: 'screen'; launchId: string }
   | { name: 'console' }
   | { name: 'admin' }
+  | { name: 'replay'; replayId: string }
+  | { name: 'review'; launchId: string }
   | { name: 'notFound' };
 
 export function matchRoute(path: string): Route {
@@ -38,6 +40,10 @@ export function matchRoute(path: string): Route {
   if (p === '/admin') return { name: 'admin' };
   const screen = /^\/screen\/([^/]+)$/.exec(p);
   if (screen?.[1]) return { name: 'screen', launchId: decodeURIComponent(screen[1]) };
+  const replay = /^\/replay\/([^/]+)$/.exec(p);
+  if (replay?.[1]) return { name: 'replay', replayId: decodeURIComponent(replay[1]) };
+  const review = /^\/review\/([^/]+)$/.exec(p);
+  if (review?.[1]) return { name: 'review', launchId: decodeURIComponent(review[1]) };
   return { name: 'notFound' };
 }
 

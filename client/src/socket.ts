@@ -12,7 +12,7 @@ import type {
   ServerToClientEvents,
   SubscribeData,
 } from '@warroom/shared';
-import { useStore } from './store';
+import { replayKey, useStore } from './store';
 import { kioskToken } from './auth/kiosk';
 import { accessForbidden, sessionRefused } from './auth/session';
 
@@ -31,6 +31,8 @@ type InboxEmitter = {
 const ACK_TIMEOUT_MS = 8000;
 let socket: WarroomSocket | null = null;
 const watchedLaunches = new Map<string, number>();
+/** Replays watched, by replay id: kept apart from launches (their own room, offsets and store key). */
+const watchedReplays = new Map<string, number>();
 let inboxWatchers = 0;
 const syncing = new Set<string>();
 const syncAgain = new Set<string>();
@@ -66,6 +68,37 @@ function syncLaunch(launchId: string): void {
   });
 }
 
+/** Subscribes (or catches up) one replay, as `syncLaunch` does for a launch. */
+function syncReplay(replayId: string): void {
+  const s = socket;
+  const key = replayKey(replayId);
+  if (!s?.connected || !watchedReplays.has(replayId)) return;
+  if (syncing.has(key)) {
+    syncAgain.add(key);
+    return;
+  }
+  syncing.add(key);
+  const known = store().launches[key];
+  const input = known ? { replayId, after: known.offset } : { replayId };
+  s.timeout(ACK_TIMEOUT_MS).emit('subscribe', input, (err: Error | null, r: AckEnvelope<SubscribeData>) => {
+    syncing.delete(key);
+    if (err) {
+      if (s.connected) setTimeout(() => syncReplay(replayId), 1000);
+      return;
+    }
+    if (!r.ok) store().setLaunchError(key, r.error.message);
+    else if (r.data.kind === 'snapshot') store().loadSnapshot(r.data.snapshot, key);
+    else store().applyEvents(key, r.data.events);
+    store().markEvent();
+    if (syncAgain.delete(key)) syncReplay(replayId);
+  });
+}
+
+function resync(key: string): void {
+  if (key.startsWith('replay:')) syncReplay(key.slice('replay:'.length));
+  else syncLaunch(key);
+}
+
 function syncInbox(): void {
   const s = socket;
   if (!s?.connected || inboxWatchers === 0) return;
@@ -78,12 +111,19 @@ function syncInbox(): void {
   });
 }
 
+/** Where a push belongs in the store: its launch, or its replay (never both). */
+const keyOf = (p: { launchId: string; replayId?: string | undefined }) =>
+  p.replayId ? replayKey(p.replayId) : p.launchId;
+const watched = (key: string) =>
+  key.startsWith('replay:') ? watchedReplays.has(key.slice('replay:'.length)) : watchedLaunches.has(key);
+
 /** A pushed fact: fold it if it is next in line; on a gap, catch up from the log instead. */
-function onPush(launchId: string, offset: number, body: LaunchEventBody): void {
+function onPush(key: string, offset: number, body: LaunchEventBody): void {
   store().markEvent();
-  if ('alert' in body) store().upsertInboxAlert(body.alert);
-  if (!watchedLaunches.has(launchId)) return;
-  if (store().applyPush(launchId, offset, body) === 'gap') syncLaunch(launchId);
+  // A replayed alert is training: it never enters the supervisors' inbox.
+  if ('alert' in body && !key.startsWith('replay:')) store().upsertInboxAlert(body.alert);
+  if (!watched(key)) return;
+  if (store().applyPush(key, offset, body) === 'gap') resync(key);
 }
 
 /** A clock tick names the latest offset; if we are still behind it shortly after, catch up. */
@@ -95,7 +135,7 @@ function checkBehind(launchId: string, offset: number): void {
     setTimeout(() => {
       behindTimers.delete(launchId);
       const now = store().launches[launchId];
-      if (now && now.offset < offset) syncLaunch(launchId);
+      if (now && now.offset < offset) resync(launchId);
     }, 1500),
   );
 }
@@ -116,6 +156,7 @@ function connect(): WarroomSocket {
   s.on('connect', () => {
     store().setConnection('connected');
     for (const id of watchedLaunches.keys()) syncLaunch(id);
+    for (const id of watchedReplays.keys()) syncReplay(id);
     syncInbox();
   });
   s.on('disconnect', (reason) => {
@@ -132,26 +173,42 @@ function connect(): WarroomSocket {
     else if (err.message === 'forbidden') accessForbidden();
   });
   s.on('reading', (p) => {
-    const now = store().launches[p.launchId]?.clock;
+    const now = store().launches[keyOf(p)]?.clock;
     const at = now ? new Date(now.nowMs + (Date.now() - now.at) * now.speed) : new Date();
-    onPush(p.launchId, p.offset, { type: 'reading.ingested', reading: p.reading, now: at.toISOString() });
+    onPush(keyOf(p), p.offset, { type: 'reading.ingested', reading: p.reading, now: at.toISOString() });
   });
-  s.on('checkpoint', (p) => onPush(p.launchId, p.offset, { type: 'checkpoint.evaluated', result: p.result }));
+  s.on('checkpoint', (p) => onPush(keyOf(p), p.offset, { type: 'checkpoint.evaluated', result: p.result }));
   s.on('alert', (p) =>
-    onPush(p.launchId, p.offset, {
+    onPush(keyOf(p), p.offset, {
       type: p.change === 'raised' ? 'alert.raised' : 'alert.updated',
       alert: p.alert,
     }),
   );
-  s.on('alert:ack', (p) => onPush(p.launchId, p.offset, { type: 'alert.acknowledged', alert: p.alert }));
-  s.on('alert:escalated', (p) => onPush(p.launchId, p.offset, { type: 'alert.escalated', alert: p.alert }));
+  s.on('alert:ack', (p) => onPush(keyOf(p), p.offset, { type: 'alert.acknowledged', alert: p.alert }));
+  s.on('alert:escalated', (p) => onPush(keyOf(p), p.offset, { type: 'alert.escalated', alert: p.alert }));
+  s.on('runsheet', (p) => {
+    const at = new Date().toISOString();
+    if (p.change === 'updated' && p.runSheet)
+      onPush(keyOf(p), p.offset, { type: 'runsheet.updated', runSheet: p.runSheet, by: '', at });
+    else if (p.change === 'done' && p.tick)
+      onPush(keyOf(p), p.offset, { type: 'runsheet.task.done', ...p.tick });
+  });
+  s.on('replay', (p) => {
+    store().markEvent();
+    store().setReplayInfo(p.info);
+    const key = replayKey(p.replayId);
+    // A seek rebuilt the replay's state: take it whole.
+    if (p.snapshot) store().loadSnapshot(p.snapshot, key);
+    store().setClock(key, p.info.now, p.info.paused || p.info.speed === 'max' ? 0 : p.info.speed);
+  });
   s.on('clock', (p) => {
     store().markEvent();
-    store().setClock(p.launchId, p.now, p.speed);
+    const key = keyOf(p);
+    store().setClock(key, p.now, p.speed);
     // clock.advanced and simulation.* log events arrive as clock pushes with their own offset;
     // the periodic tick repeats the latest offset (a duplicate here).
-    const outcome = store().applyPush(p.launchId, p.offset, { type: 'clock.advanced', now: p.now });
-    if (outcome === 'gap') checkBehind(p.launchId, p.offset);
+    const outcome = store().applyPush(key, p.offset, { type: 'clock.advanced', now: p.now });
+    if (outcome === 'gap') checkBehind(key, p.offset);
   });
   s.on('feed', (p) => {
     store().markEvent();
@@ -173,6 +230,22 @@ export function watchLaunch(launchId: string): () => void {
     }
     watchedLaunches.delete(launchId);
     if (s.connected) s.emit('unsubscribe', { launchId }, () => undefined);
+  };
+}
+
+/** Keeps a replay subscribed (its own room) while the returned function has not been called. */
+export function watchReplay(replayId: string): () => void {
+  watchedReplays.set(replayId, (watchedReplays.get(replayId) ?? 0) + 1);
+  const s = connect();
+  if (s.connected) syncReplay(replayId);
+  return () => {
+    const n = (watchedReplays.get(replayId) ?? 1) - 1;
+    if (n > 0) {
+      watchedReplays.set(replayId, n);
+      return;
+    }
+    watchedReplays.delete(replayId);
+    if (s.connected) s.emit('unsubscribe', { replayId }, () => undefined);
   };
 }
 

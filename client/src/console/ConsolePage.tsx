@@ -1,6 +1,6 @@
 /** The supervisor console: every launch's alerts, filtered by role and status, keyboard-driven. */
 import { useEffect, useMemo, useState } from 'react';
-import { OWNER_ROLES, DEFAULT_TIMEZONE, type OwnerRole } from '@warroom/shared';
+import { OWNER_ROLES, DEFAULT_TIMEZONE, ESCALATION_ROLE, type OwnerRole } from '@warroom/shared';
 import { api } from '../api';
 import { useInbox, useLang, useNow, useT } from '../hooks';
 import { roleLabel } from '../i18n';
@@ -12,6 +12,7 @@ import { isOwnerRole } from '../auth/roles';
 import { AlertRow } from './AlertRow';
 import { AckForm } from './AckForm';
 import { inboxView, ownsAlert } from './inboxView';
+import { RunSheetPanel } from './RunSheetPanel';
 import './console.css';
 
 const STATUSES: {
@@ -33,6 +34,12 @@ export default function ConsolePage() {
   const user = useSession(selectUser);
   const myRole = isOwnerRole(user?.ownerRole) ? user.ownerRole : null;
   const canAck = hasRole(user, 'supervisor');
+  // The run sheet panel takes an Identity: the logged-in person, with their owner role (a person
+  // without one sees it as the manager, 电商经理, who answers for every escalated task).
+  const identity = useMemo(
+    () => ({ name: user?.displayName ?? '', role: myRole ?? ESCALATION_ROLE }),
+    [user, myRole],
+  );
   const connection = useStore(selectConnection);
   const roleFilter = useStore(selectRoleFilter);
   const statusFilter = useStore(selectStatusFilter);
@@ -163,6 +170,7 @@ export default function ConsolePage() {
             </ul>
           )}
           <p className="hint muted">{t('keyboardHint')}</p>
+          <RunSheetPanel launches={inbox.summaries} identity={identity} />
         </div>
         {selected && (
           <AckForm

@@ -49,6 +49,22 @@ export function HomePage() {
     };
   }, []);
 
+  const [trainee, setTrainee] = useState('');
+  const replay = async (launchId: string, drill: boolean) => {
+    setBusy(true);
+    try {
+      const { replayId } = await api.startReplay(
+        launchId,
+        60,
+        drill ? trainee.trim() || t('traineeDefault') : undefined,
+      );
+      navigate(`/replay/${encodeURIComponent(replayId)}`);
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
   const quickSim = async () => {
     setBusy(true);
     try {
@@ -67,6 +83,16 @@ export function HomePage() {
         <div className="toolbar">
           <h1>{t('launches')}</h1>
           <span className="spacer" />
+          <label className="trainee-name">
+            {t('traineeName')}
+            <input
+              data-testid="trainee-name"
+              value={trainee}
+              maxLength={60}
+              placeholder={t('traineeDefault')}
+              onChange={(e) => setTrainee(e.target.value)}
+            />
+          </label>
           {admin && (
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void quickSim()}>
               ▶ {t('quickSim')}
@@ -94,6 +120,29 @@ export function HomePage() {
                   </span>
                   <span className="muted">
                     {lang === 'zh' ? (l.clock === 'simulated' ? '模拟' : '实时') : l.clock}
+                  </span>
+                  <span className="launch-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid={`replay-${l.id}`}
+                      disabled={busy}
+                      onClick={() => void replay(l.id, false)}
+                    >
+                      ⟲ {t('startReplay')}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid={`drill-${l.id}`}
+                      disabled={busy}
+                      onClick={() => void replay(l.id, true)}
+                    >
+                      🎯 {t('startDrill')}
+                    </button>
+                    <Link className="btn btn-small" href={`/review/${encodeURIComponent(l.id)}`}>
+                      {t('reviewTitle')}
+                    </Link>
                   </span>
                 </li>
               ))}

@@ -1,9 +1,10 @@
 /** The big screen (大屏) for one launch: read from five metres, unattended all day. */
+import type { ReactNode } from 'react';
 import { useNow, useLaunch, useT } from '../hooks';
 import { useStore } from '../store';
 import { useSession } from '../auth/session';
 import { selectConnection } from '../store/selectors';
-import { launchNow } from '../store/launchFold';
+import { launchNow, type LaunchState } from '../store/launchFold';
 import { formatAge } from '../format';
 import { useLang } from '../hooks';
 import { Header } from './Header';
@@ -19,8 +20,24 @@ import './alert.css';
 /** Launch-clock age (ms) after which the data counts as stale (SCREENS.md: amber after 2 minutes). */
 export const STALE_AFTER_MS = 2 * 60_000;
 
-export default function ScreenPage({ launchId, replay = false }: { launchId: string; replay?: boolean }) {
+export default function ScreenPage({ launchId }: { launchId: string }) {
   const { state, error } = useLaunch(launchId);
+  return <ScreenView state={state} error={error} />;
+}
+
+/**
+ * The big screen for a launch's state. A replay passes its ribbon (回放/训练, clock, controls),
+ * shown above the header, and the screen marks itself as a replay.
+ */
+export function ScreenView({
+  state,
+  error,
+  replay,
+}: {
+  state: LaunchState | undefined;
+  error: string | undefined;
+  replay?: ReactNode;
+}) {
   const connection = useStore(selectConnection);
   const wallNow = useNow(250);
   const t = useT();
@@ -34,7 +51,12 @@ export default function ScreenPage({ launchId, replay = false }: { launchId: str
     !!state && state.feed !== 'ended' && (state.feed === 'stale' || (age !== null && age > STALE_AFTER_MS));
 
   return (
-    <div className="screen" data-testid="screen" data-connection={connection.status}>
+    <div
+      className={`screen${replay ? ' screen-replay' : ''}`}
+      data-testid="screen"
+      data-connection={connection.status}
+    >
+      {replay}
       {refused && (
         <div className="banner banner-down banner-refused" data-testid="token-banner" role="alert">
           {refused === 'revoked' ? t('kioskRevoked') : t('kioskForbidden')}
@@ -60,7 +82,7 @@ export default function ScreenPage({ launchId, replay = false }: { launchId: str
         </div>
       ) : (
         <>
-          <Header state={state} nowMs={nowMs} age={age} stale={stale} down={down} replay={replay} />
+          <Header state={state} nowMs={nowMs} age={age} stale={stale} down={down} replay={!!replay} />
           <KpiTiles state={state} />
           <div className="main">
             <div className="charts">

@@ -14,6 +14,7 @@ import {
   type LaunchSnapshot,
   type LaunchSummary,
   type OwnerRole,
+  type ReplayInfo,
 } from '@warroom/shared';
 import type { Lang } from '../i18n';
 import {
@@ -28,6 +29,9 @@ import { loadJson, saveJson } from './persist';
 
 export const MAX_INBOX = 1000;
 
+/** Where a replay's state lives in `launches`: apart from the live launch it replays. */
+export const replayKey = (replayId: string) => `replay:${replayId}`;
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 export type StatusFilter = AlertStatus | 'all';
 export interface Identity {
@@ -38,6 +42,8 @@ export interface Identity {
 export interface StoreState {
   launches: Record<string, LaunchState>;
   launchErrors: Record<string, string>;
+  /** Replays being watched, by replay id (their state is in `launches` under `replayKey(id)`). */
+  replays: Record<string, ReplayInfo>;
   inbox: { alerts: ReadonlyMap<string, Alert>; loaded: boolean; summaries: readonly LaunchSummary[] };
   connection: { status: ConnectionStatus; lastEventAt: number | null; downSince: number | null };
   ui: {
@@ -50,7 +56,9 @@ export interface StoreState {
 }
 
 export interface StoreActions {
-  loadSnapshot(snapshot: LaunchSnapshot): void;
+  /** Loads a snapshot under `key` (the launch id; `replayKey(id)` for a replay). */
+  loadSnapshot(snapshot: LaunchSnapshot, key?: string): void;
+  setReplayInfo(info: ReplayInfo): void;
   setLaunchError(launchId: string, message: string): void;
   applyEvents(launchId: string, events: readonly LaunchEvent[]): void;
   applyPush(launchId: string, offset: number, body: LaunchEventBody): FoldOutcome;
@@ -83,6 +91,7 @@ export function getInitialState(): StoreState {
   return {
     launches: {},
     launchErrors: {},
+    replays: {},
     inbox: { alerts: new Map(), loaded: false, summaries: [] },
     connection: { status: 'connecting', lastEventAt: null, downSince: null },
     ui: {
@@ -118,12 +127,15 @@ export const useStore = create<Store>()((set, get) => {
 
   return {
     ...getInitialState(),
-    loadSnapshot(snapshot) {
-      const { [snapshot.launch.id]: _, ...errors } = get().launchErrors;
+    loadSnapshot(snapshot, key = snapshot.launch.id) {
+      const { [key]: _, ...errors } = get().launchErrors;
       set({
-        launches: { ...get().launches, [snapshot.launch.id]: fromSnapshot(snapshot, Date.now()) },
+        launches: { ...get().launches, [key]: fromSnapshot(snapshot, Date.now()) },
         launchErrors: errors,
       });
+    },
+    setReplayInfo(info) {
+      set({ replays: { ...get().replays, [info.replayId]: info } });
     },
     setLaunchError(launchId, message) {
       set({ launchErrors: { ...get().launchErrors, [launchId]: message } });

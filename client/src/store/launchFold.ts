@@ -11,6 +11,7 @@ import type {
   LaunchEventBody,
   LaunchSnapshot,
   Reading,
+  RunSheetTick,
   SimulationInfo,
 } from '@warroom/shared';
 
@@ -38,6 +39,8 @@ export interface LaunchState {
   /** Launch-clock ms of the last accepted reading. */
   lastReadingAt: number | null;
   simulation: SimulationInfo | null;
+  /** Run-sheet tasks ticked off, by task id. */
+  runSheetDone: ReadonlyMap<string, RunSheetTick>;
 }
 
 function bounded<K, V>(map: Map<K, V>, max: number): Map<K, V> {
@@ -72,6 +75,7 @@ export function fromSnapshot(s: LaunchSnapshot, wallNow: number): LaunchState {
     feed: s.feed,
     lastReadingAt: parseMs(s.lastReadingAt),
     simulation: s.simulation,
+    runSheetDone: new Map((s.runSheetDone ?? []).map((t) => [t.taskId, t])),
   };
 }
 
@@ -136,6 +140,13 @@ export function foldBody(state: LaunchState, body: LaunchEventBody, wallNow: num
         ...state,
         simulation: state.simulation ? { ...state.simulation, running: false } : null,
       };
+    case 'runsheet.updated':
+      return { ...state, launch: { ...state.launch, runSheet: body.runSheet } };
+    case 'runsheet.task.done': {
+      const runSheetDone = new Map(state.runSheetDone);
+      runSheetDone.set(body.taskId, { taskId: body.taskId, by: body.by, at: body.at });
+      return { ...state, runSheetDone };
+    }
   }
 }
 
