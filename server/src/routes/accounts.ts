@@ -19,6 +19,9 @@ export const accountRoutes: FastifyPluginAsync = async (app) => {
         rateLimit: {
           max: 10,
           timeWindow: '1 minute',
+          // After the body is parsed: on the default onRequest hook `req.body` is not there yet, so
+          // every login from one address would share one bucket (the whole office locked out).
+          hook: 'preHandler',
           keyGenerator: (req) => {
             const body = req.body as { username?: unknown } | undefined;
             const user = typeof body?.username === 'string' ? body.username.slice(0, 40) : '';
