@@ -18,8 +18,7 @@ export function ReviewChart({
   const el = useRef<HTMLDivElement>(null);
   const chart = useChart(el, () => ({
     animation: false,
-    title: { text: title, textStyle: { color: COLORS.text, fontSize: 14 } },
-    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 12, bottom: 8, containLabel: true },
     xAxis: {
       type: 'category' as const,
       boundaryGap: false,
@@ -58,5 +57,10 @@ export function ReviewChart({
     });
     if (el.current) el.current.dataset.hasData = 'true';
   }, [chart, curves, metric]);
-  return <div ref={el} className="review-chart" data-testid={`review-chart-${metric}`} />;
+  return (
+    <figure className="review-figure">
+      <figcaption>{title}</figcaption>
+      <div ref={el} className="review-chart" data-testid={`review-chart-${metric}`} />
+    </figure>
+  );
 }
