@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { ADMIN_PASSWORD } from '../helpers/server';
+
+export { ADMIN_PASSWORD };
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,7 +48,14 @@ export async function startServer(opts: { port?: number; dataDir?: string } = {}
   mkdirSync(dataDir, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -96,10 +106,63 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+/** Logs in over HTTP and returns the session cookie's value. */
+export async function login(base: string, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const res = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const m = /wr_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!res.ok || !m?.[1]) throw new Error(`login as ${username} failed: ${res.status}`);
+  return m[1];
+}
+
+/** The admin's session per server (sessions survive a restart on the same data dir). */
+const adminSessions = new Map<string, Promise<string>>();
+export function adminSession(base: string): Promise<string> {
+  let s = adminSessions.get(base);
+  if (!s) {
+    s = login(base);
+    adminSessions.set(base, s);
+  }
+  return s;
+}
+
+/** Gives a browser context the session of `username` (logged in over HTTP), as if they had logged in. */
+export async function signIn(context: BrowserContext, base: string, session: string): Promise<void> {
+  await context.addCookies([
+    { name: 'wr_session', value: session, url: base, httpOnly: true, sameSite: 'Lax' },
+  ]);
+}
+
+/** Creates a person as the admin and returns their session. */
+export async function createUser(
+  base: string,
+  user: {
+    username: string;
+    displayName: string;
+    role: 'admin' | 'supervisor' | 'viewer';
+    ownerRole?: string;
+  },
+): Promise<string> {
+  const password = 'a-long-password';
+  await api(base, 'POST', '/api/users', { ...user, password });
+  return login(base, user.username, password);
+}
+
+/** A request as the admin (or as `session`'s owner). */
+export async function api<T>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  session?: string,
+): Promise<T> {
+  const cookie = `wr_session=${session ?? (await adminSession(base))}`;
   const res = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? { cookie } : { 'content-type': 'application/json', cookie },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

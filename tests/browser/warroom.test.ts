@@ -7,15 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatIsoInZone, type Launch } from '@warroom/shared';
 import {
+  ADMIN_PASSWORD,
+  adminSession,
   api,
   canRunBrowser,
+  createUser,
   launchBrowser,
   screenshotPath,
+  signIn,
   startServer,
   type RunningServer,
 } from './harness';
-
-const SUPERVISOR = { name: '王芳', role: '推广主管' };
 
 describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
   let server: RunningServer;
@@ -58,7 +60,7 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
       targets: { uv: 30000, units: 2000, gmv: 198000 },
       forecast: { template: { uv: 30000, units: 2000, gmv: 198000 } },
     });
-    screen = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    screen = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
   });
 
   afterAll(async () => {
@@ -66,8 +68,18 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
     await server?.stop();
   });
 
-  it('the big screen renders a launch', async () => {
+  it('the big screen sends a person without a session to the login page and back', async () => {
     await screen.goto(`${server.url}/screen/${launch.id}`);
+    await screen.waitForURL(/\/login\?next=/);
+    await screen.getByTestId('login-page').waitFor();
+    await screen.screenshot({ path: screenshotPath('login.png') });
+    await screen.getByTestId('login-username').fill('admin');
+    await screen.getByTestId('login-password').fill('not-the-password');
+    await screen.getByTestId('login-submit').click();
+    await expect.poll(() => text(screen, 'login-error')).toContain('用户名或密码错误');
+    await screen.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await screen.getByTestId('login-submit').click();
+    await screen.waitForURL(`${server.url}/screen/${launch.id}`);
     await expect.poll(() => text(screen, 'launch-name')).toContain('雪凡妮');
     expect(await text(screen, 'kpi-gmv')).toContain('支付金额');
     expect(await screen.getByTestId('checkpoint-15').getAttribute('data-state')).toBe('pending');
@@ -100,16 +112,24 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
     await screen.screenshot({ path: screenshotPath('big-screen-alert.png') });
   });
 
-  it('acknowledging it in the console shows the acknowledgement on the big screen without a reload', async () => {
+  it('acknowledging it in the console as 王芳 shows her acknowledgement on the big screen without a reload', async () => {
+    const session = await createUser(server.url, {
+      username: 'wangfang',
+      displayName: '王芳',
+      role: 'supervisor',
+      ownerRole: '推广主管',
+    });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.addInitScript((who) => {
-      localStorage.setItem('warroom.identity', JSON.stringify(who));
-    }, SUPERVISOR);
+    await signIn(context, server.url, session);
     const console = await context.newPage();
     await console.goto(`${server.url}/console`);
     const row = console.getByTestId('inbox-row').first();
     await expect.poll(() => row.getAttribute('data-status')).toBe('open');
     expect(await row.innerText()).toContain('雪凡妮');
+    // Her own role's alert (推广主管 owns a traffic shortfall) is marked as hers.
+    expect(await row.getAttribute('data-mine')).toBe('true');
+    expect(await text(console, 'user-badge')).toContain('王芳');
+    expect(await text(console, 'user-badge')).toContain('主管');
     await console.screenshot({ path: screenshotPath('console.png') });
 
     await console.keyboard.press('j');
@@ -162,7 +182,9 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
   });
 
   it('the launch setup shows validation messages next to the fields', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await signIn(context, server.url, await adminSession(server.url));
+    const page = await context.newPage();
     await page.goto(`${server.url}/admin`);
     await page.getByTestId('field-gmv').fill('-5');
     await page.getByTestId('create-launch').click();
@@ -178,6 +200,6 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(800);
     await page.screenshot({ path: screenshotPath('admin.png') });
-    await page.close();
+    await context.close();
   });
 });

@@ -16,6 +16,9 @@ import {
   type FieldErrors,
   type LaunchForm,
 } from './launchForm';
+import { AccountsPanel } from './AccountsPanel';
+import { AuditPanel } from './AuditPanel';
+import { ImportPanel } from './ImportPanel';
 import './admin.css';
 
 function Field(props: { label: string; error: string | undefined; children: ReactNode; wide?: boolean }) {
@@ -28,7 +31,62 @@ function Field(props: { label: string; error: string | undefined; children: Reac
   );
 }
 
+type Tab = 'launch' | 'import' | 'accounts' | 'audit';
+const TABS: { tab: Tab; label: MessageKey }[] = [
+  { tab: 'launch', label: 'tabLaunch' },
+  { tab: 'import', label: 'tabImport' },
+  { tab: 'accounts', label: 'tabAccounts' },
+  { tab: 'audit', label: 'tabAudit' },
+];
+const tabOf = (hash: string): Tab => TABS.find((x) => `#${x.tab}` === hash)?.tab ?? 'launch';
+
+/** Admin: launch setup, imports and exports, users and tokens, the audit trail; one tab each (#hash). */
 export default function AdminPage() {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>(() => tabOf(window.location.hash));
+  const open = (next: Tab) => {
+    setTab(next);
+    window.history.replaceState(window.history.state, '', next === 'launch' ? '/admin' : `/admin#${next}`);
+  };
+  return (
+    <div className="page admin" data-testid="admin">
+      <Nav />
+      <div className="admin-tabs" role="tablist">
+        {TABS.map((x) => (
+          <button
+            key={x.tab}
+            type="button"
+            role="tab"
+            aria-selected={tab === x.tab}
+            className={tab === x.tab ? 'active' : ''}
+            data-testid={`tab-${x.tab}`}
+            onClick={() => open(x.tab)}
+          >
+            {t(x.label)}
+          </button>
+        ))}
+      </div>
+      {tab === 'launch' && <LaunchSetup />}
+      {tab === 'import' && (
+        <main className="admin-pane">
+          <ImportPanel />
+        </main>
+      )}
+      {tab === 'accounts' && (
+        <main className="admin-pane">
+          <AccountsPanel />
+        </main>
+      )}
+      {tab === 'audit' && (
+        <main className="admin-pane">
+          <AuditPanel />
+        </main>
+      )}
+    </div>
+  );
+}
+
+function LaunchSetup() {
   const t = useT();
   const lang = useLang();
   const [form, setForm] = useState<LaunchForm>(() => initialForm(Date.now()));
@@ -96,116 +154,103 @@ export default function AdminPage() {
 
   const targets = input?.targets ?? null;
   return (
-    <div className="page admin" data-testid="admin">
-      <Nav />
-      <main className="admin-body">
-        <form
-          className="admin-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create();
-          }}
-        >
-          <h1>{t('adminTitle')}</h1>
-          <div className="grid">
-            <Field label={t('fName')} error={errorAt(errors, 'name')} wide>
-              <input
-                data-testid="field-name"
-                value={form.name}
-                onChange={(e) => set('name', e.target.value)}
-              />
-            </Field>
-            {text('startAt', 'fStartAt', 'startAt', 'datetime-local')}
-            {text('timezone', 'fTimezone', 'timezone')}
-            {text('duration', 'fDuration', 'durationMinutes', 'number')}
-            {text('uv', 'fTargetUv', 'targets.uv', 'number')}
-            {text('units', 'fTargetUnits', 'targets.units', 'number')}
-            {text('gmv', 'fTargetGmv', 'targets.gmv', 'number')}
-            {text('stock', 'fStock', 'stock', 'number')}
-            {text('price', 'fPrice', 'price', 'number')}
-            {text('tolerancePct', 'fTolerance', 'tolerance', 'number')}
-            {text('checkpoints', 'fCheckpoints', 'checkpoints')}
-            {text('escalateAfter', 'fEscalate', 'escalateAfterSeconds', 'number')}
-            {text('grace', 'fGrace', 'graceSeconds', 'number')}
-            <Field label={t('fMetrics')} error={errorAt(errors, 'metrics')} wide>
-              <span className="metric-boxes">
-                {METRICS.map((m) => (
-                  <label key={m}>
-                    <input
-                      type="checkbox"
-                      checked={form.metrics.includes(m)}
-                      onChange={() => toggleMetric(m)}
-                    />
-                    {metricLabel(lang, m)}
-                  </label>
-                ))}
-              </span>
-            </Field>
-          </div>
-          <h2>{t('playbook')}</h2>
-          <PlaybookEditor playbook={form.playbook} errors={errors} onChange={(p) => set('playbook', p)} />
-          <div className="actions">
-            <button type="submit" className="btn btn-primary" data-testid="create-launch">
-              {t('create')}
-            </button>
-            <span data-testid="admin-message">{message}</span>
-          </div>
-        </form>
-        <aside className="admin-side">
-          <ForecastPreview
-            startAt={form.startAt}
-            timezone={form.timezone}
-            durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
-            targets={targets}
-            checkpoints={input?.checkpoints ?? []}
-          />
-          <section className="sim">
-            <h2>{t('simTitle')}</h2>
-            <label>
-              {t('scenario')}
-              <select
-                value={scenario}
-                data-testid="sim-scenario"
-                onChange={(e) => setScenario(e.target.value as Scenario)}
-              >
-                {SCENARIOS.map((s) => (
-                  <option key={s} value={s}>
-                    {SCENARIO_LABELS[s]?.[lang] ?? s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('speed')}
-              <input
-                type="number"
-                min={1}
-                max={600}
-                value={speed}
-                onChange={(e) => setSpeed(e.target.value)}
-              />
-            </label>
-            <label>
-              <input
-                type="checkbox"
-                checked={useForm}
-                disabled={!input}
-                onChange={(e) => setUseForm(e.target.checked)}
-              />
-              {t('useForm')}
-            </label>
-            <button
-              type="button"
-              className="btn btn-primary"
-              data-testid="start-sim"
-              onClick={() => void startSimulation()}
+    <main className="admin-body">
+      <form
+        className="admin-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <h1>{t('adminTitle')}</h1>
+        <div className="grid">
+          <Field label={t('fName')} error={errorAt(errors, 'name')} wide>
+            <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} />
+          </Field>
+          {text('startAt', 'fStartAt', 'startAt', 'datetime-local')}
+          {text('timezone', 'fTimezone', 'timezone')}
+          {text('duration', 'fDuration', 'durationMinutes', 'number')}
+          {text('uv', 'fTargetUv', 'targets.uv', 'number')}
+          {text('units', 'fTargetUnits', 'targets.units', 'number')}
+          {text('gmv', 'fTargetGmv', 'targets.gmv', 'number')}
+          {text('stock', 'fStock', 'stock', 'number')}
+          {text('price', 'fPrice', 'price', 'number')}
+          {text('tolerancePct', 'fTolerance', 'tolerance', 'number')}
+          {text('checkpoints', 'fCheckpoints', 'checkpoints')}
+          {text('escalateAfter', 'fEscalate', 'escalateAfterSeconds', 'number')}
+          {text('grace', 'fGrace', 'graceSeconds', 'number')}
+          <Field label={t('fMetrics')} error={errorAt(errors, 'metrics')} wide>
+            <span className="metric-boxes">
+              {METRICS.map((m) => (
+                <label key={m}>
+                  <input
+                    type="checkbox"
+                    checked={form.metrics.includes(m)}
+                    onChange={() => toggleMetric(m)}
+                  />
+                  {metricLabel(lang, m)}
+                </label>
+              ))}
+            </span>
+          </Field>
+        </div>
+        <h2>{t('playbook')}</h2>
+        <PlaybookEditor playbook={form.playbook} errors={errors} onChange={(p) => set('playbook', p)} />
+        <div className="actions">
+          <button type="submit" className="btn btn-primary" data-testid="create-launch">
+            {t('create')}
+          </button>
+          <span data-testid="admin-message">{message}</span>
+        </div>
+      </form>
+      <aside className="admin-side">
+        <ForecastPreview
+          startAt={form.startAt}
+          timezone={form.timezone}
+          durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
+          targets={targets}
+          checkpoints={input?.checkpoints ?? []}
+        />
+        <section className="sim">
+          <h2>{t('simTitle')}</h2>
+          <label>
+            {t('scenario')}
+            <select
+              value={scenario}
+              data-testid="sim-scenario"
+              onChange={(e) => setScenario(e.target.value as Scenario)}
             >
-              ▶ {t('startSim')}
-            </button>
-          </section>
-        </aside>
-      </main>
-    </div>
+              {SCENARIOS.map((s) => (
+                <option key={s} value={s}>
+                  {SCENARIO_LABELS[s]?.[lang] ?? s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('speed')}
+            <input type="number" min={1} max={600} value={speed} onChange={(e) => setSpeed(e.target.value)} />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={useForm}
+              disabled={!input}
+              onChange={(e) => setUseForm(e.target.checked)}
+            />
+            {t('useForm')}
+          </label>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="start-sim"
+            onClick={() => void startSimulation()}
+          >
+            ▶ {t('startSim')}
+          </button>
+        </section>
+      </aside>
+    </main>
   );
 }
