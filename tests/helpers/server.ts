@@ -4,13 +4,16 @@
  * port, and the real server as a child process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from '../../server/src/app';
+import type { EventStore } from '../../server/src/store/event-store';
+import { FileEventStore } from '../../server/src/store/file-store';
+import { RedisEventStore, connectRedis } from '../../server/src/store/redis-store';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const MINUTE_MS = 60_000;
@@ -24,9 +27,78 @@ export async function tempDir(prefix = 'warroom-test-'): Promise<string> {
   return dir;
 }
 
+/**
+ * Which store the server tests run against: `file` (the embedded default) or `redis`
+ * (WARROOM_TEST_STORE=redis, the `redis` vitest project; REDIS_URL or redis://127.0.0.1:6379).
+ */
+export const TEST_STORE: 'file' | 'redis' = process.env.WARROOM_TEST_STORE === 'redis' ? 'redis' : 'file';
+export const TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** Each data dir has its own key prefix, so tests never see each other's keys (and a restart on the same dir finds its data). */
+export function redisPrefixFor(dataDir: string): string {
+  return `wrtest:${basename(dataDir)}:`;
+}
+
+/** Deletes every key under `prefix` (the test's own keys). */
+export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL): Promise<void> {
+  const redis = connectRedis(url, { commandTimeout: 5_000, enableOfflineQueue: true });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The store under test on `dataDir` (a Redis store uses the dir's key prefix). */
+export async function makeStore(dataDir: string): Promise<EventStore> {
+  if (TEST_STORE === 'file') {
+    const store = new FileEventStore(dataDir);
+    await store.init();
+    return store;
+  }
+  const redis = connectRedis(TEST_REDIS_URL);
+  const store = new RedisEventStore(redis, redisPrefixFor(dataDir));
+  await store.init();
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    redis.disconnect();
+  };
+  return store;
+}
+
+/** A launch's stored log as it is kept: the JSONL file's bytes, or the Redis stream's events. */
+export async function storedLog(dataDir: string, launchId: string): Promise<string> {
+  if (TEST_STORE === 'file') return readFile(join(dataDir, 'launches', `${launchId}.jsonl`), 'utf8');
+  const store = await makeStore(dataDir);
+  try {
+    return JSON.stringify((await store.read(launchId)).events);
+  } finally {
+    await store.close();
+  }
+}
+
 export async function removeTempDirs(): Promise<void> {
   const dirs = tempDirs.splice(0);
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  if (TEST_STORE === 'redis') await Promise.all(dirs.map((d) => deleteRedisKeys(redisPrefixFor(d))));
+}
+
+/** buildApp options for the store under test on `dataDir` (none for the file store). */
+export function storeOptions(dataDir: string): Partial<AppOptions> {
+  return TEST_STORE === 'redis' ? { redisUrl: TEST_REDIS_URL, redisPrefix: redisPrefixFor(dataDir) } : {};
+}
+
+/** What a server of the store under test needs in its environment (REDIS_URL unset for the file store). */
+export function storeEnv(dataDir: string): Record<string, string> {
+  return TEST_STORE === 'redis'
+    ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefixFor(dataDir) }
+    : { REDIS_URL: '' };
 }
 
 /** The password the test apps and server processes give user `admin`. */
@@ -38,6 +110,7 @@ export async function makeApp(opts: Partial<AppOptions> = {}): Promise<FastifyIn
   const app = await buildApp({
     clientDist: join(dataDir, 'no-client'),
     adminPassword: ADMIN_PASSWORD,
+    ...storeOptions(dataDir),
     ...opts,
     dataDir,
   });
@@ -206,6 +279,7 @@ export class ServerProcess {
         LOG_LEVEL: 'warn',
         CLIENT_DIST: join(this.dataDir, 'no-client'),
         WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ...storeEnv(this.dataDir),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEnv } from '../helpers/server';
 import { cleanUp, tempDir } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,6 +39,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
       CLIENT_DIST: join(dir, 'none'),
       WARROOM_ADMIN_PASSWORD: PASSWORD,
+      ...storeEnv(dir),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

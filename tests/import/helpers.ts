@@ -9,6 +9,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import iconv from 'iconv-lite';
 import type { ImportReport, LaunchSnapshot } from '@warroom/shared';
 import { type AppOptions, buildApp } from '../../server/src/app';
+import { TEST_STORE, deleteRedisKeys, redisPrefixFor, storeOptions } from '../helpers/server';
 
 const dirs: string[] = [];
 
@@ -19,7 +20,9 @@ export async function tempDir(): Promise<string> {
 }
 
 export async function cleanUp(): Promise<void> {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  const removed = dirs.splice(0);
+  await Promise.all(removed.map((d) => rm(d, { recursive: true, force: true })));
+  if (TEST_STORE === 'redis') await Promise.all(removed.map((d) => deleteRedisKeys(redisPrefixFor(d))));
 }
 
 export const ADMIN_PASSWORD = 'import-tests-password';
@@ -33,6 +36,7 @@ export async function makeApp(dataDir?: string, opts: Partial<AppOptions> = {}):
     clientDist: join(dir, 'no-client'),
     ticking: false,
     adminPassword: ADMIN_PASSWORD,
+    ...storeOptions(dir),
     ...opts,
   });
   const login = await app.inject({

@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { LaunchEvent } from '@warroom/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StorageUnavailableError } from '../../server/src/store/event-store';
-import { FileEventStore } from '../../server/src/store/file-store';
+import { makeStore, storedLog } from '../helpers/server';
 import { cleanUp, createLaunch, csvFile, makeApp, postCsv, snapshotOf, tempDir } from './helpers';
 
 afterAll(cleanUp);
@@ -20,10 +18,10 @@ describe('never lost, never double-counted', () => {
     const { bytes } = await csvFile(FILE, { encoding: 'gb18030' });
     const first = await postCsv(app, id, bytes);
     expect(first.body).toMatchObject({ rowsRead: 30, accepted: 30, duplicates: 0, checkpointsEvaluated: 2 });
-    const log = await readFile(join(dir, 'launches', `${id}.jsonl`));
+    const log = await storedLog(dir, id);
     const again = await postCsv(app, id, bytes);
     expect(again.body).toMatchObject({ rowsRead: 30, accepted: 0, duplicates: 30, rejectedRows: 0 });
-    expect(await readFile(join(dir, 'launches', `${id}.jsonl`))).toEqual(log);
+    expect(await storedLog(dir, id)).toEqual(log);
     const cp = (await snapshotOf(app, id)).checkpoints.find((c) => c.checkpoint === 25)!;
     expect(cp.metrics.find((m) => m.metric === 'uv')?.actual).toBe(2500);
     await app.close();
@@ -35,11 +33,11 @@ describe('never lost, never double-counted', () => {
     const id = await createLaunch(app);
     const text = FILE + '2025-11-11 10:30,x,1,1\n';
     const { bytes } = await csvFile(text);
-    const log = await readFile(join(dir, 'launches', `${id}.jsonl`));
+    const log = await storedLog(dir, id);
     const { now: _before, ...before } = await snapshotOf(app, id);
     const dry = await postCsv(app, id, bytes, { dryRun: 'true' });
     expect(dry.body).toMatchObject({ dryRun: true, accepted: 30, rejectedRows: 1, storedThroughLine: null });
-    expect(await readFile(join(dir, 'launches', `${id}.jsonl`))).toEqual(log);
+    expect(await storedLog(dir, id)).toEqual(log);
     const { now: _after, ...after } = await snapshotOf(app, id);
     expect(after).toEqual(before);
     const real = await postCsv(app, id, bytes);
@@ -49,8 +47,7 @@ describe('never lost, never double-counted', () => {
 
   it('when storage fails mid-import the answer is 503, the report says which lines are stored, and a re-import completes it', async () => {
     const dir = await tempDir();
-    const store = new FileEventStore(dir);
-    await store.init();
+    const store = await makeStore(dir);
     let failAfter = Infinity;
     const append = store.append.bind(store);
     store.append = async (launchId: string, events: readonly LaunchEvent[]) => {

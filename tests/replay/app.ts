@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { LaunchEvent } from '@warroom/shared';
 import { type AppOptions, buildApp } from '../../server/src/app';
+import { TEST_STORE, deleteRedisKeys, makeStore, redisPrefixFor, storeOptions } from '../helpers/server';
 
 export const ADMIN_PASSWORD = 'replay-test-admin-password';
 
@@ -29,13 +30,21 @@ export async function appWithLaunches(
       events.map((e) => JSON.stringify(e) + '\n').join(''),
     );
   }
+  if (TEST_STORE === 'redis') {
+    // The same logs in the store under test.
+    const store = await makeStore(dataDir);
+    for (const events of logs) await store.append(events[0]!.launchId, events);
+    await store.close();
+  }
   const app = await buildApp({
     dataDir,
     clientDist: join(dataDir, 'no-client'),
     ticking: false,
     ...({ adminPassword: ADMIN_PASSWORD } as object),
+    ...storeOptions(dataDir),
     ...opts,
   } as AppOptions);
+  if (TEST_STORE === 'redis') app.addHook('onClose', () => deleteRedisKeys(redisPrefixFor(dataDir)));
   await app.ready();
   const login = await app.inject({
     method: 'POST',

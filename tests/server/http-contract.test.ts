@@ -13,7 +13,7 @@ import type {
   LaunchSnapshot,
   LaunchSummary,
 } from '@warroom/shared';
-import { makeApp, pastLaunchInput, readings, removeTempDirs, userCookie } from '../helpers/server';
+import { TEST_STORE, makeApp, pastLaunchInput, readings, removeTempDirs, userCookie } from '../helpers/server';
 
 let app: FastifyInstance;
 
@@ -61,7 +61,7 @@ describe('health', () => {
   it('answers 200 once ready, with the store kind and no problems on a clean data dir', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', store: 'file', launches: 0, problems: [] });
+    expect(res.json()).toMatchObject({ status: 'ok', store: TEST_STORE, launches: 0, problems: [] });
   });
 });
 

@@ -9,9 +9,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Alert, IngestReport, Launch, LaunchEvent, LaunchSnapshot } from '@warroom/shared';
 import { type EventStore, StorageUnavailableError } from '../../server/src/store/event-store';
-import { FileEventStore } from '../../server/src/store/file-store';
 import {
+  TEST_STORE,
   makeApp,
+  makeStore,
   pastLaunchInput,
   readings,
   removeTempDirs,
@@ -22,18 +23,20 @@ import {
 
 /** The real file store, with a switch that makes appends fail and a gate that holds them. */
 class FlakyStore implements EventStore {
-  readonly kind = 'file' as const;
   failing = false;
   /** Appends waiting at the gate (decided, not yet durable). */
   waiting = 0;
   private gate: { promise: Promise<void>; open: () => void } | null = null;
 
-  constructor(readonly inner: FileEventStore) {}
+  constructor(readonly inner: EventStore) {}
 
+  get kind() {
+    return this.inner.kind;
+  }
+
+  /** The store under test (TEST_STORE): the embedded one, or Redis. */
   static async create(dataDir: string): Promise<FlakyStore> {
-    const inner = new FileEventStore(dataDir);
-    await inner.init();
-    return new FlakyStore(inner);
+    return new FlakyStore(await makeStore(dataDir));
   }
 
   hold(): void {
@@ -279,7 +282,8 @@ describe('acknowledgements while the store is failing', () => {
   });
 });
 
-describe('an unwritable data directory', () => {
+// The data directory is the embedded store's; Redis going away is tests/cluster/redis-durability.
+describe.skipIf(TEST_STORE === 'redis')('an unwritable data directory', () => {
   it('refuses new launches with 503 and lists none of them; works again once writable', async () => {
     dataDir = await tempDir();
     store = await FlakyStore.create(dataDir);

@@ -144,7 +144,13 @@ export class RedisBackend {
     this.leases = new RedisLeases(this.redis, this.prefix);
     const origin = this.leases.instanceId;
     this.store = new RedisEventStore(this.redis, this.prefix, origin);
-    this.accountLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
+    this.accountLog = new RedisLogStore(
+      this.redis,
+      this.prefix,
+      'accounts',
+      `${this.prefix}accounts`,
+      origin,
+    );
     this.auditLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
   }
 

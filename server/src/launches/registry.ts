@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Launch, LaunchEvent, LaunchEventBody } from '@warroom/shared';
 import { MINUTE_MS } from '@warroom/shared';
 import { feedState, tick } from '../engine/index';
-import { CorruptLogError, type EventStore, StorageUnavailableError, type StoreProblem } from '../store/event-store';
+import {
+  CorruptLogError,
+  type EventStore,
+  StorageUnavailableError,
+  type StoreProblem,
+} from '../store/event-store';
 import { type LaunchClock, ScaledClock, WallClock } from './clock';
 import { LaunchRuntime } from './runtime';
 
@@ -118,7 +123,9 @@ export class LaunchRegistry {
         return;
       }
       const message =
-        e instanceof CorruptLogError ? e.message : `launch ${id} could not be loaded: ${(e as Error).message}`;
+        e instanceof CorruptLogError
+          ? e.message
+          : `launch ${id} could not be loaded: ${(e as Error).message}`;
       this.problems.push({ launchId: id, kind: 'corrupt', message, detectedAt: new Date().toISOString() });
       this.log.error({ err: e, launchId: id }, message);
     }
@@ -175,8 +182,7 @@ export class LaunchRegistry {
       // that ticked would only lose the offset race), never a copy of a simulation driven elsewhere,
       // and never while this copy is catching up.
       const mine =
-        !this.leases ||
-        (this.leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
+        !this.leases || (this.leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
       if (!rt.driven && mine) void this.tickOne(rt);
       const feed = feedState(rt.state, now);
       if (this.lastFeed.get(rt.id) !== feed) {

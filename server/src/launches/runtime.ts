@@ -10,7 +10,11 @@ import { type EventStore, OffsetConflictError, StorageUnavailableError } from '.
 import type { LaunchClock } from './clock';
 
 /** `remote`: the events were written by another instance and caught up from the store. */
-export type CommittedListener = (runtime: LaunchRuntime, events: readonly LaunchEvent[], remote?: boolean) => void;
+export type CommittedListener = (
+  runtime: LaunchRuntime,
+  events: readonly LaunchEvent[],
+  remote?: boolean,
+) => void;
 
 /** A command's decision: the facts to record (already folded into `state`) and the answer. */
 export type Decide<T> = (state: LaunchState, nowMs: number) => { events: LaunchEventBody[]; result: T };

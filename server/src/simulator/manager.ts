@@ -152,7 +152,8 @@ export class SimulationManager {
         speed: sim.speed,
         seed: sim.seed,
       },
-      (e) => this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
+      (e) =>
+        this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
     );
     this.runners.set(sim.simulationId, runner);
     await runner.start(true);

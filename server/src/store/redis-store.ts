@@ -5,8 +5,8 @@
  * XADDs every event, SADDs the id to `<prefix>launches` and PUBLISHes `<id> <last offset>` on
  * `<prefix>events` so the other instances catch up. Redis runs a script atomically, so an append is
  * all or nothing, and it is answered only after Redis replied (with AOF `appendfsync always`, after
- * the fsync). Concurrent appends share one connection and are pipelined (auto-pipelining), the
- * group commit of this store.
+ * the fsync). Concurrent appends share one connection and are pipelined (sent without waiting for
+ * the replies before them), the group commit of this store.
  *
  * Redis down: no offline queue, short timeouts, so a write fails within ~1 s with
  * StorageUnavailableError (HTTP 503) instead of hanging; ioredis reconnects on its own.
@@ -26,7 +26,9 @@ import {
 export function redisOptions(extra: RedisOptions = {}): RedisOptions {
   return {
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // Commands are written as they come without waiting for earlier replies (Redis pipelining);
+    // ioredis' auto-pipelining is left off: it batches on setImmediate and, when the connection
+    // drops in between, fails the batch outside of the commands' own promises.
     commandTimeout: 1_500,
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
@@ -169,7 +171,10 @@ export class RedisLogStore<E extends { offset: number }> {
           throw new CorruptLogError(id, `${key} entry ${entryId} is not valid JSON`);
         }
         if (event.offset !== expected || !entryId.startsWith(`${expected}-`))
-          throw new CorruptLogError(id, `${key} entry ${entryId} has offset ${event.offset}, expected ${expected}`);
+          throw new CorruptLogError(
+            id,
+            `${key} entry ${entryId} has offset ${event.offset}, expected ${expected}`,
+          );
         out.push(event);
       }
       if (entries.length < READ_CHUNK) return out;
