@@ -7,6 +7,7 @@ import {
   type ImportProblem,
   type Metric,
   COUNT_METRICS,
+  MAX_METRIC_VALUE,
   METRICS,
   MINUTE_MS,
   zonedParts,
@@ -55,6 +56,7 @@ interface Chain {
 }
 
 const NO_TOTALS: (number | undefined)[] = [];
+const PLAIN_COUNT = /^\d{1,15}$/;
 
 export class RowReader {
   private chains: Chain[];
@@ -100,6 +102,14 @@ export class RowReader {
     const totals: (number | undefined)[] = plan.cumulativeColumns.length > 0 ? [] : NO_TOTALS;
     plan.metrics.forEach((col, k) => {
       const raw = cells[col.index] ?? '';
+      if (!col.cumulative && PLAIN_COUNT.test(raw)) {
+        // The common case (a plain whole number) without building a cell object.
+        const value = Number(raw);
+        if (value <= MAX_METRIC_VALUE) {
+          values[METRIC_INDEX[col.metric]] = value;
+          return;
+        }
+      }
       const cell = parseNumberCell(raw, col.header);
       if (col.cumulative) {
         totals[k] = cell.kind === 'number' ? cell.value : undefined;
