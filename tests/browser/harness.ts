@@ -12,6 +12,9 @@ import { ADMIN_PASSWORD } from '../helpers/server';
 
 export { ADMIN_PASSWORD };
 
+/** The admin password the servers started here get: a test may set its own in the environment. */
+export const adminPassword = () => process.env.WARROOM_ADMIN_PASSWORD ?? ADMIN_PASSWORD;
+
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
@@ -54,7 +57,7 @@ export async function startServer(opts: { port?: number; dataDir?: string } = {}
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
-      WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      WARROOM_ADMIN_PASSWORD: adminPassword(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,7 +110,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Logs in over HTTP and returns the session cookie's value. */
-export async function login(base: string, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+export async function login(base: string, username = 'admin', password = adminPassword()): Promise<string> {
   const res = await fetch(`${base}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatIsoInZone, type Launch } from '@warroom/shared';
 import {
-  ADMIN_PASSWORD,
+  adminPassword,
   adminSession,
   api,
   canRunBrowser,
@@ -77,7 +77,7 @@ describe.skipIf(!canRunBrowser)('the control room in the browser', () => {
     await screen.getByTestId('login-password').fill('not-the-password');
     await screen.getByTestId('login-submit').click();
     await expect.poll(() => text(screen, 'login-error')).toContain('用户名或密码错误');
-    await screen.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await screen.getByTestId('login-password').fill(adminPassword());
     await screen.getByTestId('login-submit').click();
     await screen.waitForURL(`${server.url}/screen/${launch.id}`);
     await expect.poll(() => text(screen, 'launch-name')).toContain('雪凡妮');

@@ -207,9 +207,7 @@ export function ImportPanel() {
           >
             {t('importNow')}
           </button>
-          <span className="muted">
-            {t('dryRunOpt')} → {t('preview')}
-          </span>
+          <span className="muted">{t('importHint')}</span>
         </div>
         {phase && <ProgressBar phase={phase} />}
         {error && (

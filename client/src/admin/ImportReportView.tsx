@@ -3,6 +3,7 @@ import type { ImportReport, MappingTarget } from '@warroom/shared';
 import { useLang, useT } from '../hooks';
 import { formatCount } from '../format';
 import { metricLabel, type Lang } from '../i18n';
+import { importText } from './importText';
 
 function targetLabel(lang: Lang, target: MappingTarget): string {
   if (target === 'time') return lang === 'zh' ? '时间' : 'time';
@@ -83,7 +84,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
               {report.ignoredColumns.map((c) => (
                 <div key={c.column}>
                   <span className="chip muted-chip">{c.column}</span>{' '}
-                  <span className="muted">{c.reason}</span>
+                  <span className="muted">{importText(lang, c.reason)}</span>
                 </div>
               ))}
             </dd>
@@ -121,7 +122,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
               <tr key={i} data-testid="rejected-row" data-line={p.line}>
                 <td className="num">{p.line}</td>
                 <td>{p.column ?? '—'}</td>
-                <td>{p.message}</td>
+                <td>{importText(lang, p.message)}</td>
               </tr>
             ))}
           </tbody>
