@@ -1,0 +1,244 @@
+/**
+ * Two server processes on one Redis: screens connected to each, readings posted to either (at the
+ * same time, so the instances race for the same offsets), every screen gets every alert exactly
+ * once with one alert id per breach; killing the instance that holds a launch's tick lease just
+ * before a checkpoint's grace deadline still gets that checkpoint evaluated, once; a simulation
+ * whose instance dies is taken over.
+ */
+import { randomBytes } from 'node:crypto';
+import { io, type Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Alert, Launch, LaunchEvent, LaunchSnapshot } from '@warroom/shared';
+import { connectRedis } from '../../server/src/store/redis-store';
+import {
+  ServerProcess,
+  TEST_REDIS_URL,
+  deleteRedisKeys,
+  freePort,
+  pastLaunchInput,
+  readings,
+  removeTempDirs,
+  tempDir,
+  waitFor,
+} from '../helpers/server';
+
+const TIMEOUT = 120_000;
+const servers: ServerProcess[] = [];
+const sockets: ClientSocket[] = [];
+const prefixes: string[] = [];
+
+async function cluster(n = 2): Promise<{ prefix: string; nodes: ServerProcess[] }> {
+  const prefix = `wrtest:cluster-${randomBytes(4).toString('hex')}:`;
+  prefixes.push(prefix);
+  const nodes: ServerProcess[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+    });
+    servers.push(s);
+    nodes.push(s);
+  }
+  await Promise.all(nodes.map((s) => s.start()));
+  return { prefix, nodes };
+}
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await Promise.all(servers.splice(0).map((s) => s.kill9()));
+  await Promise.all(prefixes.splice(0).map((p) => deleteRedisKeys(p)));
+});
+afterAll(removeTempDirs);
+
+interface Screen {
+  socket: ClientSocket;
+  alerts: { id: string; change: string; offset: number }[];
+}
+
+async function screen(server: ServerProcess, launchId: string, cookie: string): Promise<Screen> {
+  const socket = io(server.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  sockets.push(socket);
+  const s: Screen = { socket, alerts: [] };
+  // Launch room and inbox both carry alerts: count the launch room's (each fact once per room).
+  socket.on('alert', (p: { alert: Alert; change: string; offset: number }) =>
+    s.alerts.push({ id: p.alert.id, change: p.change, offset: p.offset }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ack = (await socket.timeout(10_000).emitWithAck('subscribe', { launchId })) as { ok: boolean };
+  expect(ack.ok).toBe(true);
+  return s;
+}
+
+async function log(server: ServerProcess, id: string): Promise<LaunchEvent[]> {
+  const res = await server.request('GET', `/api/launches/${id}/events`);
+  expect(res.status).toBe(200);
+  return (res.body as { events: LaunchEvent[] }).events;
+}
+
+function expectCleanLog(events: LaunchEvent[]): void {
+  expect(events.map((e) => e.offset)).toEqual(events.map((_, i) => i + 1));
+  const raised = events.flatMap((e) => (e.type === 'alert.raised' ? [e.alert.id] : []));
+  expect(raised.length).toBe(new Set(raised).size);
+}
+
+describe('two instances on one Redis', () => {
+  it(
+    'every screen on either instance gets every alert exactly once, one alert id per breach',
+    async () => {
+      const { nodes } = await cluster(2);
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      // A session made on A works on B (the accounts log is shared).
+      const cookie = await a.adminCookie();
+      const created = await a.request('POST', '/api/launches', pastLaunchInput({}, 30));
+      expect(created.status).toBe(201);
+      const launch = created.body as Launch;
+      // B learns of the launch from the log.
+      await waitFor(async () => (await b.request('GET', `/api/launches/${launch.id}`)).status === 200, {
+        what: 'B to load the launch A created',
+      });
+      const screens = [
+        await screen(a, launch.id, cookie),
+        await screen(a, launch.id, cookie),
+        await screen(b, launch.id, cookie),
+        await screen(b, launch.id, cookie),
+      ];
+      // Minutes 0–29 at 60% of plan (every checkpoint 15 and 25 under on uv, units and gmv), one
+      // request per minute, alternating instances, all at once: they race for the same offsets.
+      const all = readings(0, 30, 0.6);
+      const results = await Promise.all(
+        all.map((r, i) => (i % 2 === 0 ? a : b).request('POST', `/api/launches/${launch.id}/readings`, r)),
+      );
+      for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(results.reduce((n, r) => n + (r.body as { accepted: number }).accepted, 0)).toBe(30);
+
+      const events = await log(a, launch.id);
+      expectCleanLog(events);
+      expect(await log(b, launch.id).then((e) => e.length)).toBeGreaterThanOrEqual(events.length);
+      const raisedIds = events.flatMap((e) => (e.type === 'alert.raised' ? [e.alert.id] : [])).sort();
+      expect(raisedIds).toEqual(
+        ['t15-gmv', 't15-units', 't15-uv', 't25-gmv', 't25-units', 't25-uv'].map((s) => `${launch.id}-${s}`),
+      );
+      const alertOffsets = events.flatMap((e) =>
+        e.type === 'alert.raised' || e.type === 'alert.updated' ? [e.offset] : [],
+      );
+      for (const s of screens) {
+        await waitFor(() => s.alerts.length >= alertOffsets.length, {
+          what: 'every alert fact to reach every screen',
+        });
+        // Exactly once: each alert fact (by its offset) once, no more, no fewer.
+        expect(s.alerts.map((x) => x.offset).sort((x, y) => x - y)).toEqual(alertOffsets);
+        const raised = s.alerts.filter((x) => x.change === 'raised').map((x) => x.id);
+        expect(raised.sort()).toEqual(raisedIds);
+      }
+      // Nothing more arrives later (a duplicate from the other instance would).
+      await new Promise((r) => setTimeout(r, 500));
+      for (const s of screens) expect(s.alerts.length).toBe(alertOffsets.length);
+
+      // An acknowledgement on B shows on A; a second one on A returns the first unchanged.
+      const id = raisedIds[0]!;
+      const ack = await b.request('POST', `/api/alerts/${id}/ack`, { action: '加投直通车' });
+      expect(ack.status).toBe(200);
+      const again = await a.request('POST', `/api/alerts/${id}/ack`, { action: 'something else' });
+      expect(again.status).toBe(200);
+      expect((again.body as Alert).action).toBe('加投直通车');
+      const snap = (await a.request('GET', `/api/launches/${launch.id}`)).body as LaunchSnapshot;
+      expect(snap.alerts.find((x) => x.id === id)?.status).toBe('acknowledged');
+      expectCleanLog(await log(b, launch.id));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'killing the instance that holds the tick lease just before a grace deadline: the checkpoint is still evaluated, once',
+    async () => {
+      const { prefix, nodes } = await cluster(2);
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const cookie = await a.adminCookie();
+      // Checkpoint 15's grace deadline (startAt + 15 min + 5 s) is ~8 s away; minute 14 never comes.
+      const created = await a.request(
+        'POST',
+        '/api/launches',
+        pastLaunchInput({
+          startAt: new Date(Date.now() - 15 * 60_000 + 3_000).toISOString(),
+          graceSeconds: 5,
+        }),
+      );
+      expect(created.status).toBe(201);
+      const launch = created.body as Launch;
+      const post = await b.request('POST', `/api/launches/${launch.id}/readings`, readings(0, 14));
+      expect(post.status).toBe(200);
+      await waitFor(async () => (await a.request('GET', `/api/launches/${launch.id}`)).status === 200);
+
+      const redis = connectRedis(TEST_REDIS_URL, { enableOfflineQueue: true });
+      let holder: string | null = null;
+      try {
+        holder = await waitFor(() => redis.get(`${prefix}lease:tick:${launch.id}`), {
+          what: 'an instance to take the tick lease',
+        });
+      } finally {
+        redis.disconnect();
+      }
+      const pid = Number(holder.split('-')[0]);
+      const victim = nodes.find((n) => n.pid === pid);
+      expect(victim, `lease holder ${holder}`).toBeDefined();
+      const survivor = victim === a ? b : a;
+      const watcher = await screen(survivor, launch.id, cookie);
+      await victim!.kill9();
+
+      const events = await waitFor(
+        async () => {
+          const ev = await log(survivor, launch.id);
+          return ev.some((e) => e.type === 'alert.raised' && e.alert.kind === 'data-gap') ? ev : null;
+        },
+        { timeoutMs: 30_000, what: 'the survivor to evaluate checkpoint 15 after the grace deadline' },
+      );
+      expectCleanLog(events);
+      const evaluated = events.filter((e) => e.type === 'checkpoint.evaluated' && e.result.checkpoint === 15);
+      expect(evaluated).toHaveLength(1);
+      const gaps = events.filter((e) => e.type === 'alert.raised' && e.alert.kind === 'data-gap');
+      expect(gaps).toHaveLength(1);
+      await waitFor(() => watcher.alerts.some((x) => x.offset === gaps[0]!.offset), {
+        what: 'the data-gap alert on the survivor screen',
+      });
+      expect(watcher.alerts.filter((x) => x.offset === gaps[0]!.offset)).toHaveLength(1);
+      // Still once a few ticks later.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const later = await log(survivor, launch.id);
+      expect(
+        later.filter((e) => e.type === 'checkpoint.evaluated' && e.result.checkpoint === 15),
+      ).toHaveLength(1);
+      void post;
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a simulation whose instance dies is taken over by the other and carries on from its log',
+    async () => {
+      const { nodes } = await cluster(2);
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const started = await a.request('POST', '/api/simulations', {
+        scenario: 'traffic-shortfall',
+        speed: 120,
+        seed: 7,
+      });
+      expect(started.status).toBe(201);
+      const { launchId } = started.body as { launchId: string };
+      const readingCount = async (s: ServerProcess) =>
+        (await log(s, launchId)).filter((e) => e.type === 'reading.ingested').length;
+      await waitFor(async () => (await b.request('GET', `/api/launches/${launchId}`)).status === 200);
+      await waitFor(async () => (await readingCount(b)) >= 3, { what: 'the simulation to feed readings' });
+      await a.kill9();
+      const before = await readingCount(b);
+      await waitFor(async () => (await readingCount(b)) >= before + 5, {
+        timeoutMs: 30_000,
+        what: 'B to take the simulation over',
+      });
+      expectCleanLog(await log(b, launchId));
+    },
+    TIMEOUT,
+  );
+});
