@@ -12,10 +12,9 @@ import {
   ReplaySocketAckInput,
   ReplaySubscribeInput,
   ReplayUnsubscribeInput,
-  describeIssues,
 } from '@warroom/shared';
 import type { z } from 'zod';
-import { HttpError } from '../http-errors';
+import { HttpError, parseInput } from '../http-errors';
 import { personName } from '../routes/replays';
 import { ReplayManager } from '../replay/manager';
 import type { Replay } from '../replay/replay';
@@ -33,11 +32,8 @@ declare module 'fastify' {
 
 export const replayRoom = (id: string) => `replay:${id}`;
 
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new HttpError(400, 'invalid_input', describeIssues(r.error.issues));
-  return r.data;
-}
+/** Socket payloads are validated like HTTP bodies; a bad one is answered with a rejected ack. */
+const parse = <T extends z.ZodType>(schema: T, v: unknown): z.infer<T> => parseInput(schema, v, 'payload');
 
 export default fp(
   async (app) => {

@@ -20,11 +20,10 @@ import {
   SubscribeInput,
   UnsubscribeInput,
   addressesReplay,
-  describeIssues,
 } from '@warroom/shared';
 import { acknowledge, feedState, snapshot } from '../engine/index';
 import { type Access, actorName, allowed } from '../accounts/policy';
-import { HttpError } from '../http-errors';
+import { HttpError, parseInput } from '../http-errors';
 import { SESSION_COOKIE, resolvePrincipal } from './auth';
 import type { LaunchRuntime } from '../launches/runtime';
 
@@ -71,11 +70,8 @@ function handle<T>(
   };
 }
 
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new HttpError(400, 'invalid_input', describeIssues(r.error.issues));
-  return r.data;
-}
+/** Socket payloads are validated like HTTP bodies; a bad one is answered with a rejected ack. */
+const parse = <T extends z.ZodType>(schema: T, v: unknown): z.infer<T> => parseInput(schema, v, 'payload');
 
 export default fp(
   async (app) => {
