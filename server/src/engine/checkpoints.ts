@@ -139,6 +139,46 @@ export function record(state: LaunchState, events: LaunchEventBody[], event: Lau
   events.push(event);
 }
 
+/** What a breach or a data gap says; the rest of a new alert is the same for both. */
+type AlertFacts = Pick<
+  Alert,
+  | 'kind'
+  | 'metric'
+  | 'direction'
+  | 'severity'
+  | 'deviation'
+  | 'actual'
+  | 'forecast'
+  | 'missingMinutes'
+  | 'plan'
+  | 'owner'
+>;
+
+/** A new open alert for checkpoint `t`, raised at `at`, nobody acknowledging yet. */
+function raise(state: LaunchState, t: number, at: string, facts: AlertFacts): Alert {
+  return {
+    id: alertId(state.launch.id, t, facts.metric ?? 'data-gap'),
+    launchId: state.launch.id,
+    checkpoint: t,
+    ...facts,
+    status: 'open',
+    raisedAt: at,
+    updatedAt: at,
+    escalated: false,
+    escalatedAt: null,
+    escalatedTo: null,
+    ackedBy: null,
+    ackedAt: null,
+    action: null,
+    note: null,
+    history: [
+      facts.kind === 'breach'
+        ? { type: 'raised', at, deviation: facts.deviation, severity: facts.severity }
+        : { type: 'raised', at, severity: facts.severity },
+    ],
+  };
+}
+
 function breachTransition(
   state: LaunchState,
   t: number,
@@ -162,26 +202,12 @@ function breachTransition(
       owner: plan.owners[0]!.role,
     };
     if (!existing) {
-      const alert: Alert = {
-        id,
-        launchId: state.launch.id,
+      const alert = raise(state, t, at, {
         kind: 'breach',
-        checkpoint: t,
         metric: cmp.metric,
         ...numbers,
         missingMinutes: [],
-        status: 'open',
-        raisedAt: at,
-        updatedAt: at,
-        escalated: false,
-        escalatedAt: null,
-        escalatedTo: null,
-        ackedBy: null,
-        ackedAt: null,
-        action: null,
-        note: null,
-        history: [{ type: 'raised', at, deviation: cmp.deviation, severity }],
-      };
+      });
       record(state, events, { type: 'alert.raised', alert });
       return;
     }
@@ -250,11 +276,8 @@ function dataGapTransition(
     if (!existing) {
       if (nowMs < checkpointGraceEndsMs(state, t) || overdueAtCreation(state, t)) return;
       const plan = playbookFor(state.launch.playbook, 'data-gap', null);
-      const alert: Alert = {
-        id,
-        launchId: state.launch.id,
+      const alert = raise(state, t, at, {
         kind: 'data-gap',
-        checkpoint: t,
         metric: null,
         direction: null,
         severity: 'critical',
@@ -264,18 +287,7 @@ function dataGapTransition(
         missingMinutes: result.missingMinutes,
         plan,
         owner: plan.owners[0]!.role,
-        status: 'open',
-        raisedAt: at,
-        updatedAt: at,
-        escalated: false,
-        escalatedAt: null,
-        escalatedTo: null,
-        ackedBy: null,
-        ackedAt: null,
-        action: null,
-        note: null,
-        history: [{ type: 'raised', at, severity: 'critical' }],
-      };
+      });
       record(state, events, { type: 'alert.raised', alert });
       return;
     }
