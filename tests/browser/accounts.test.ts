@@ -206,6 +206,35 @@ describe.skipIf(!canRunBrowser)('accounts, kiosk tokens and imports in the brows
     await admin.screenshot({ path: screenshotPath('admin-audit.png') });
   });
 
+  it('a new launch takes its forecast from a CSV, shown before it is saved, or from a past launch', async () => {
+    await admin.getByTestId('tab-launch').click();
+    await admin.getByTestId('fc-past').check();
+    await admin.getByTestId('fc-past-launch').selectOption(launch.id);
+    await admin.getByTestId('fc-past-load').click();
+    await expect.poll(() => text(admin, 'fc-status')).toContain('已载入 180 分钟');
+
+    await admin.getByTestId('fc-csv').check();
+    const lines = ['分钟,访客数,支付件数,支付金额'];
+    for (let m = 0; m < 180; m++)
+      lines.push(`${m},${m < 60 ? 300 : 100},${m < 60 ? 20 : 5},${m < 60 ? 1980 : 495}`);
+    await admin.getByTestId('fc-file').setInputFiles({
+      name: '预估.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n'), 'utf8'),
+    });
+    await expect.poll(() => text(admin, 'fc-status')).toContain('已载入 180 分钟');
+    await admin.getByTestId('field-name').fill('双12 预售 · 20:00 场');
+    await admin.waitForTimeout(600);
+    await admin.screenshot({ path: screenshotPath('admin-forecast-csv.png') });
+    await admin.getByTestId('create-launch').click();
+    await expect.poll(() => text(admin, 'admin-message')).toContain('已创建');
+    const launches = await api<{ id: string; name: string }[]>(server.url, 'GET', '/api/launches');
+    const created = launches.find((l) => l.name === '双12 预售 · 20:00 场')!;
+    const { launch: saved } = await api<{ launch: Launch }>(server.url, 'GET', `/api/launches/${created.id}`);
+    expect(saved.forecast[0]).toMatchObject({ uv: 300, units: 20, gmv: 1980 });
+    expect(saved.forecast[120]).toMatchObject({ uv: 100, units: 5 });
+  });
+
   it('logging out ends the session: the console then asks for a login', async () => {
     await admin.getByTestId('logout').click();
     await admin.waitForURL(`${server.url}/login`);

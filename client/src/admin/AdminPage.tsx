@@ -1,12 +1,13 @@
 /** Launch setup: the form (validated with shared's LaunchInput), the live forecast preview, simulations. */
 import { useMemo, useState, type ReactNode } from 'react';
-import { METRICS, SCENARIOS, defaultPlaybook, type Metric, type Scenario } from '@warroom/shared';
+import { METRICS, SCENARIOS, Targets, defaultPlaybook, type Metric, type Scenario } from '@warroom/shared';
 import { api, ApiError } from '../api';
 import { useLang, useT } from '../hooks';
 import { metricLabel, SCENARIO_LABELS, type MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
 import { Nav } from '../home/HomePage';
 import { ForecastPreview } from './ForecastPreview';
+import { ForecastSource } from './ForecastSource';
 import { FieldError, PlaybookEditor } from './PlaybookEditor';
 import {
   errorAt,
@@ -152,7 +153,11 @@ function LaunchSetup() {
     setForm((f) => ({ ...f, metrics, playbook: [...keep, ...added] }));
   };
 
-  const targets = input?.targets ?? null;
+  // The targets alone draw the preview: no need to wait for a name or the rest of the form.
+  const targets = useMemo(() => {
+    const r = Targets.safeParse({ uv: Number(form.uv), units: Number(form.units), gmv: Number(form.gmv) });
+    return r.success ? r.data : null;
+  }, [form.uv, form.units, form.gmv]);
   return (
     <main className="admin-body">
       <form
@@ -205,12 +210,20 @@ function LaunchSetup() {
         </div>
       </form>
       <aside className="admin-side">
+        <ForecastSource
+          startAt={form.startAt}
+          timezone={form.timezone}
+          durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
+          targets={targets}
+          onCurve={(points) => set('forecastPoints', points)}
+        />
         <ForecastPreview
           startAt={form.startAt}
           timezone={form.timezone}
           durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
           targets={targets}
           checkpoints={input?.checkpoints ?? []}
+          curve={form.forecastPoints}
         />
         <section className="sim">
           <h2>{t('simTitle')}</h2>

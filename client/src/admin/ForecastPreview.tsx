@@ -1,6 +1,6 @@
 /** The template forecast for the form's targets, redrawn as they change, with checkpoints marked. */
-import { useEffect, useRef, useState } from 'react';
-import type { Targets } from '@warroom/shared';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ForecastPoint, Targets } from '@warroom/shared';
 import { api, type ForecastPreviewPoint } from '../api';
 import { useChart } from '../charts/useChart';
 import { COLORS } from '../charts/theme';
@@ -14,6 +14,8 @@ interface Props {
   durationMinutes: number | null;
   targets: Targets | null;
   checkpoints: number[];
+  /** A curve to show instead of the template (from a CSV or a past launch). */
+  curve?: readonly ForecastPoint[] | null;
 }
 
 function baseOption() {
@@ -46,12 +48,19 @@ function baseOption() {
   };
 }
 
-export function ForecastPreview({ startAt, timezone, durationMinutes, targets, checkpoints }: Props) {
+export function ForecastPreview({ startAt, timezone, durationMinutes, targets, checkpoints, curve }: Props) {
   const t = useT();
   const lang = useLang();
   const el = useRef<HTMLDivElement>(null);
   const chart = useChart(el, baseOption);
-  const [points, setPoints] = useState<ForecastPreviewPoint[] | null>(null);
+  const [templatePoints, setPoints] = useState<ForecastPreviewPoint[] | null>(null);
+  const points = useMemo(
+    () =>
+      curve
+        ? curve.map((p) => ({ minute: p.minute, uv: p.uv ?? 0, units: p.units ?? 0, gmv: p.gmv ?? 0 }))
+        : templatePoints,
+    [curve, templatePoints],
+  );
   const [failed, setFailed] = useState(false);
   const key = JSON.stringify({ startAt, timezone, durationMinutes, targets });
 

@@ -6,6 +6,7 @@ import {
   defaultPlaybook,
   formatIsoInZone,
   LaunchInput,
+  type ForecastPoint,
   type Metric,
   type PlaybookEntry,
 } from '@warroom/shared';
@@ -27,6 +28,8 @@ export interface LaunchForm {
   escalateAfter: string;
   grace: string;
   playbook: PlaybookEntry[];
+  /** A curve from a CSV or a past launch; null: the template drawn from the targets. */
+  forecastPoints: ForecastPoint[] | null;
 }
 
 export function initialForm(nowMs: number): LaunchForm {
@@ -47,6 +50,7 @@ export function initialForm(nowMs: number): LaunchForm {
     escalateAfter: '300',
     grace: '60',
     playbook: defaultPlaybook(DEFAULT_COMPARED_METRICS),
+    forecastPoints: null,
   };
 }
 
@@ -77,7 +81,7 @@ export function toLaunchInput(f: LaunchForm): unknown {
     escalateAfterSeconds: num(f.escalateAfter),
     graceSeconds: num(f.grace),
     playbook: f.playbook,
-    forecast: { template: targets },
+    forecast: f.forecastPoints ?? { template: targets },
   };
 }
 
