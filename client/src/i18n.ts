@@ -227,6 +227,7 @@ const zh = {
   fcPastLaunch: '以往场次',
   fcLoaded: '已载入 {n} 分钟的预估',
   fcUseCurve: '使用此曲线',
+  fcCsvHint: '每分钟一行: 分钟或时间, 访客数, 支付件数, 支付金额…',
   // home
   launches: '开团场次',
   noLaunches: '还没有场次',
@@ -543,6 +544,7 @@ const en: Record<MessageKey, string> = {
   fcPastLaunch: 'Past launch',
   fcLoaded: 'Loaded a forecast of {n} minutes',
   fcUseCurve: 'Use this curve',
+  fcCsvHint: 'One row per minute: minute or time, visitors, units, GMV…',
   launches: 'Launches',
   noLaunches: 'No launches yet',
   openScreen: 'Open big screen',

@@ -235,6 +235,53 @@ describe.skipIf(!canRunBrowser)('accounts, kiosk tokens and imports in the brows
     expect(saved.forecast[120]).toMatchObject({ uv: 100, units: 5 });
   });
 
+  it('an alert left unacknowledged is escalated to 电商经理, loudly on the screen and in the console', async () => {
+    const fast = await api<Launch>(server.url, 'POST', '/api/launches', {
+      name: '电饭煲 聚划算 · 12:00 场',
+      startAt: formatIsoInZone(Date.now() - 30 * 60_000, 'Asia/Shanghai'),
+      durationMinutes: 120,
+      escalateAfterSeconds: 2,
+      forecast: { template: { uv: 20000, units: 1000, gmv: 299000 } },
+    });
+    const screenContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    await signIn(screenContext, server.url, await adminSession(server.url));
+    const screen = await screenContext.newPage();
+    await screen.goto(`${server.url}/screen/${fast.id}`);
+    await expect.poll(() => text(screen, 'launch-name')).toContain('电饭煲');
+    await api(
+      server.url,
+      'POST',
+      `/api/launches/${fast.id}/readings`,
+      Array.from({ length: 15 }, (_, minute) => {
+        const f = fast.forecast[minute]!;
+        return {
+          minute,
+          uv: minute >= 8 ? 0 : Math.round(f.uv),
+          units: Math.round(f.units),
+          gmv: Math.round(f.gmv),
+        };
+      }),
+    );
+    const panel = screen.getByTestId('alert-panel');
+    await expect.poll(() => panel.getAttribute('data-escalated'), { timeout: 15_000 }).toBe('true');
+    expect(await text(screen, 'alert-escalated')).toContain('已升级至电商经理');
+    await screen.waitForTimeout(400);
+    await screen.screenshot({ path: screenshotPath('big-screen-escalated.png') });
+
+    const consoleContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await signIn(consoleContext, server.url, await login(server.url, 'wangfang', PASSWORD));
+    const console = await consoleContext.newPage();
+    await console.goto(`${server.url}/console`);
+    const row = console.locator('[data-testid="inbox-row"][data-escalated="true"]').first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain('已升级 → 电商经理');
+    await row.click();
+    expect(await text(console, 'ack-escalated')).toContain('已升级至电商经理');
+    await console.screenshot({ path: screenshotPath('console-escalated.png') });
+    await screenContext.close();
+    await consoleContext.close();
+  });
+
   it('logging out ends the session: the console then asks for a login', async () => {
     await admin.getByTestId('logout').click();
     await admin.waitForURL(`${server.url}/login`);

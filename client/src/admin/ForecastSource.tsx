@@ -3,7 +3,7 @@
  * per-minute CSV, or a past launch's actual curve scaled to the targets (根据以往数据). The curve is
  * fetched and shown in the preview before the launch is saved.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ForecastCurve, ForecastPoint, LaunchSummary, Targets } from '@warroom/shared';
 import { api, apiError, request } from '../api';
 import { useT } from '../hooks';
@@ -38,6 +38,8 @@ export function ForecastSource(props: Props) {
   const [launches, setLaunches] = useState<LaunchSummary[]>([]);
   const [pastId, setPastId] = useState('');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [fileName, setFileName] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     api.launches().then(
@@ -91,15 +93,26 @@ export function ForecastSource(props: Props) {
         ))}
       </div>
       {source === 'csv' && (
-        <input
-          type="file"
-          accept=".csv,.tsv,.txt,text/csv"
-          data-testid="fc-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) curveFromCsv(file, props).then(loaded, failed);
-          }}
-        />
+        <div className="fc-past">
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+            {t('chooseFile')}
+          </button>
+          <span className="muted">{fileName ?? t('fcCsvHint')}</span>
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            accept=".csv,.tsv,.txt,text/csv"
+            data-testid="fc-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              setFileName(file.name);
+              curveFromCsv(file, props).then(loaded, failed);
+            }}
+          />
+        </div>
       )}
       {source === 'past' && (
         <div className="fc-past">

@@ -8,6 +8,7 @@ import { roleLabel } from '../i18n';
 import { runSheetWhen } from '../screen/RunSheetStrip';
 import { launchNow } from '../store/launchFold';
 import type { Identity } from '../store';
+import { hasRole, useSession } from '../auth/session';
 
 function Tasks({ launchId, identity }: { launchId: string; identity: Identity }) {
   const t = useT();
@@ -15,6 +16,8 @@ function Tasks({ launchId, identity }: { launchId: string; identity: Identity })
   const wallNow = useNow(1000);
   const { state } = useLaunch(launchId);
   const [error, setError] = useState<string | null>(null);
+  // Ticking a task off needs a supervisor (or admin), as acknowledging does.
+  const canTick = useSession((s) => hasRole(s.user, 'supervisor'));
   if (!state) return <p className="muted">{t('loading')}</p>;
   const nowMs = launchNow(state.clock, wallNow);
   const items = runSheet(state).map((i) => ({
@@ -36,6 +39,8 @@ function Tasks({ launchId, identity }: { launchId: string; identity: Identity })
             <span className={`rs-status rs-${i.status}`}>{t(`rs_${i.status}`)}</span>
             {i.tick ? (
               <span className="muted">✓ {i.tick.by}</span>
+            ) : !canTick ? (
+              <span />
             ) : (
               <button
                 type="button"

@@ -31,6 +31,11 @@ function AlertBody({ alert, state, nowMs }: { alert: Alert; state: LaunchState; 
 
   return (
     <>
+      {open && alert.escalated && (
+        <div className="alert-escalated" data-testid="alert-escalated" role="alert">
+          ⇧ {t('escalated', { role: roleLabel(lang, escalatedTo) })}
+        </div>
+      )}
       <div className="alert-badge">
         <span className={`sev ${alert.severity}`}>
           ⚠ {alert.severity === 'critical' ? t('severityCritical') : t('severityWarning')}
@@ -133,6 +138,7 @@ export function AlertPanel({ state, nowMs }: { state: LaunchState; nowMs: number
       data-testid="alert-panel"
       data-alert-id={alert?.id ?? ''}
       data-status={alert?.status ?? 'none'}
+      data-escalated={alert?.status === 'open' && alert.escalated}
     >
       {blocked && (
         <button type="button" className="alert-sound" onClick={resumeAudio}>
