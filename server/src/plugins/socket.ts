@@ -106,14 +106,21 @@ export default fp(
 
     // The handshake carries the session cookie or `auth.token` (a screen token); checked on every
     // (re)connection, so a revoked token or ended session cannot come back.
-    io.use((socket, next) => {
+    io.use(async (socket, next) => {
       const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const { principal } = resolvePrincipal(
-        app.accounts,
-        typeof token === 'string' ? `Bearer ${token}` : undefined,
-        cookies[SESSION_COOKIE],
-      );
+      const resolve = () =>
+        resolvePrincipal(
+          app.accounts,
+          typeof token === 'string' ? `Bearer ${token}` : undefined,
+          cookies[SESSION_COOKIE],
+        ).principal;
+      let principal = resolve();
+      // A token or session made a moment ago on another instance (Redis): catch up once.
+      if (!principal && app.redisBackend) {
+        await app.accounts.catchUp().catch(() => undefined);
+        principal = resolve();
+      }
       if (!principal || !allowed(principal, 'read')) {
         const err = new Error(principal ? 'forbidden' : 'unauthorized') as Error & { data?: unknown };
         err.data = {
