@@ -16,10 +16,12 @@ import {
   ForecastFromLaunchInput,
   ForecastImportQuery,
   ImportQuery,
+  type ImportReport,
   type ImportStreamLine,
   parseDateTime,
 } from '@warroom/shared';
 import { z } from 'zod';
+import { actorName } from '../accounts/policy';
 import { HttpError, notFound, parseInput } from '../http-errors';
 import {
   CurveError,
@@ -81,6 +83,14 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
   app.removeContentTypeParser(['text/plain']);
   app.addContentTypeParser(RAW_TYPES, (_req, payload, done) => done(null, payload));
 
+  /** A body that cannot be read as sent (a broken multipart form, a cut-off upload) is the sender's to fix. */
+  const unreadable = (e: unknown) => {
+    const status = (e as { statusCode?: unknown }).statusCode;
+    // Ours, or the multipart plugin's own 4xx (a file over its size limit): kept as they are.
+    if (e instanceof HttpError || (typeof status === 'number' && status >= 400 && status < 500)) return e;
+    return new HttpError(400, 'invalid_input', `the upload could not be read: ${(e as Error).message}`);
+  };
+
   async function upload(req: FastifyRequest, reply: FastifyReply): Promise<Upload> {
     const length = Number(req.headers['content-length']);
     const totalBytes = Number.isFinite(length) && length >= 0 ? length : null;
@@ -91,7 +101,9 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     }
     let source: AsyncIterable<Buffer>;
     if (multi) {
-      const part = await req.file();
+      const part = await req.file().catch((e: unknown) => {
+        throw unreadable(e);
+      });
       if (!part) throw new HttpError(400, 'invalid_input', 'send the CSV as a file field of the form');
       source = part.file;
     } else if (req.body instanceof Readable) {
@@ -109,7 +121,9 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     // sending, would never read our answer. On any early stop the rest is drained instead.
     async function* counted(): AsyncGenerator<Buffer> {
       for (;;) {
-        const r = await it.next();
+        const r = await it.next().catch((e: unknown) => {
+          throw unreadable(e);
+        });
         if (r.done) return;
         bytes += r.value.length;
         if (bytes > maxBytes) throw tooLarge(`more than ${mib(maxBytes)} received`);
@@ -171,10 +185,21 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     const dryRun = query.dryRun === true;
     const target = dryRun ? dryRunTarget(rt) : runtimeTarget(rt);
     const run = { dryRun, bytesRead: up.bytesRead, totalBytes: up.totalBytes };
+    // Who imported what into which launch: a real import is an audited change (a preview is not).
+    const audited = async (report: ImportReport): Promise<ImportReport> => {
+      if (!dryRun)
+        await app.audit.record(actorName(req.principal), 'import', id, {
+          rowsRead: report.rowsRead,
+          accepted: report.accepted,
+          duplicates: report.duplicates,
+          rejected: report.rejected.length,
+        });
+      return report;
+    };
 
     if (query.progress !== true) {
       try {
-        return await importReadings(file, plan, target, run);
+        return await audited(await importReadings(file, plan, target, run));
       } catch (e) {
         if (e instanceof ImportStorageError) {
           req.log.error({ err: e.cause, launchId: id }, 'import could not be stored');
@@ -194,7 +219,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     void (async () => {
       try {
         const report = await importReadings(file, plan, target, { ...run, onProgress: (p) => line(p) });
-        line({ type: 'report', report });
+        line({ type: 'report', report: await audited(report) });
       } catch (e) {
         if (e instanceof ImportStorageError) {
           req.log.error({ err: e.cause, launchId: id }, 'import could not be stored');
