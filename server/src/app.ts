@@ -3,7 +3,7 @@
  * only configures logging and listening; tests build this app and use `inject` or listen on port 0.
  */
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { RedisBackend } from './cluster/redis-backend';
 import { installErrorHandling } from './http-errors';
 import helmet from '@fastify/helmet';
@@ -48,6 +48,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // JSON bodies may not smuggle prototypes in.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // A URL the router cannot take (a broken %-escape, an over-long id) is answered in the one error
+    // shape too, not Fastify's own; 404 for the id, as for any id that does not exist.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply;
+      return err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? reply
+            .status(404)
+            .send({ error: { code: 'not_found', message: 'no such resource (the id is too long)' } })
+        : reply.status(400).send({ error: { code: 'invalid_input', message: err.message } });
+    },
     routerOptions: { maxParamLength: 200 },
   });
   installErrorHandling(app);

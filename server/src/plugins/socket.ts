@@ -50,10 +50,12 @@ function handle<T>(
   fn: (input: unknown) => Promise<T> | T,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
-    // An event sent with only a callback (`emit('inbox:subscribe', cb)`) gets the callback as its
-    // one argument: it is the acknowledgement, and the payload is absent.
-    let [input, ack] = args;
-    if (args.length === 1 && typeof input === 'function') [input, ack] = [undefined, input];
+    // The acknowledgement is always the last argument socket.io hands over: an event sent with only
+    // a callback (`emit('inbox:subscribe', cb)`) has no payload, and one sent with extra arguments
+    // (`emit('subscribe', a, b, cb)`) is still answered (its payload is the first).
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? last : undefined;
+    const input = ack && args.length === 1 ? undefined : args[0];
     const reply = typeof ack === 'function' ? (ack as (r: AckEnvelope<T>) => void) : () => undefined;
     Promise.resolve()
       .then(() => fn(input))
