@@ -13,7 +13,14 @@ import type {
   LaunchSnapshot,
   LaunchSummary,
 } from '@warroom/shared';
-import { TEST_STORE, makeApp, pastLaunchInput, readings, removeTempDirs, userCookie } from '../helpers/server';
+import {
+  TEST_STORE,
+  makeApp,
+  pastLaunchInput,
+  readings,
+  removeTempDirs,
+  userCookie,
+} from '../helpers/server';
 
 let app: FastifyInstance;
 
