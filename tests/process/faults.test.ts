@@ -270,7 +270,7 @@ describe('kill -9 at random moments, twenty times', () => {
             failures++;
             return;
           }
-          await sleep(5);
+          await sleep(40); // paced, so the day of minutes lasts all twenty rounds
         }
       };
       // The supervisors: open alerts of both launches, acknowledged over HTTP or the socket.
@@ -374,6 +374,10 @@ describe('kill -9 at random moments, twenty times', () => {
         .alerts)
         all.set(a.id, a);
     for (const id of confirmedAcks.keys()) expect(all.has(id), id).toBe(true);
+    console.log(
+      `faults: ${ROUNDS} kills; ${readingsAnswered} ingest requests answered (${confirmedMinutes.size} minutes), ` +
+        `${confirmedAcks.size} acknowledgements answered, ${failures} requests cut off by a kill`,
+    );
     // The rounds did real work and were really cut off.
     expect(readingsAnswered).toBeGreaterThan(ROUNDS);
     expect(confirmedAcks.size).toBeGreaterThan(5);
