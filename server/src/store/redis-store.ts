@@ -199,8 +199,17 @@ export class RedisLogStore<E extends { offset: number }> {
       await this.redis.warroomAppend(key, this.indexKey, ...args);
     } catch (e) {
       const msg = (e as Error).message ?? '';
-      if (msg.startsWith('CONFLICT'))
+      if (msg.startsWith('CONFLICT')) {
+        const stored = Number(/^CONFLICT (\d+)/.exec(msg)?.[1] ?? NaN);
+        // Not chained onto our own append, yet Redis holds less than this instance knows to be
+        // durable: Redis lost acknowledged data (restarted without AOF?). Retrying cannot help.
+        if (!expect && stored < first - 1)
+          throw new StorageUnavailableError(
+            `Redis holds offsets up to ${stored} of log ${id}, but ${first - 1} were confirmed: ` +
+              'Redis lost acknowledged writes (run it with appendonly yes, appendfsync always)',
+          );
         throw new OffsetConflictError(`log ${id}: offset ${first} does not follow (${msg})`);
+      }
       throw new StorageUnavailableError(`could not write the event log to Redis: ${msg}`, e);
     } finally {
       if (this.tails.get(id)?.token === token) this.tails.delete(id);
