@@ -52,7 +52,8 @@ function syncLaunch(launchId: string): void {
   }
   syncing.add(launchId);
   const known = store().launches[launchId];
-  const input = known ? { launchId, after: known.offset } : { launchId };
+  // batch: each commit arrives as one `events` push, however many facts it holds.
+  const input = known ? { launchId, after: known.offset, batch: true } : { launchId, batch: true };
   s.timeout(ACK_TIMEOUT_MS).emit('subscribe', input, (err: Error | null, r: AckEnvelope<SubscribeData>) => {
     syncing.delete(launchId);
     if (err) {
@@ -171,6 +172,18 @@ function connect(): WarroomSocket {
     // A refused handshake is final (socket.io stops retrying): say so instead of spinning.
     if (err.message === 'unauthorized') sessionRefused();
     else if (err.message === 'forbidden') accessForbidden();
+  });
+  // A batch subscription's commit: fold the facts in order, or catch up if one was missed.
+  s.on('events', (p) => {
+    const key = keyOf(p);
+    store().markEvent();
+    if (!key.startsWith('replay:'))
+      for (const e of p.events) if ('alert' in e) store().upsertInboxAlert(e.alert);
+    if (!watched(key)) return;
+    const first = p.events[0];
+    const known = store().launches[key];
+    if (!first || !known || first.offset > known.offset + 1) resync(key);
+    else store().applyEvents(key, p.events);
   });
   s.on('reading', (p) => {
     const now = store().launches[keyOf(p)]?.clock;

@@ -2,7 +2,8 @@
  * A child process of the alert-latency bench holding many screen connections, so the clients
  * that measure do not share an event loop with the server or with the coordinator.
  *
- *   alert-clients.ts socketio <url> <count> <launchId> <authJson>   socket.io-client, websocket only
+ *   alert-clients.ts socketio <url> <count> <launchId> <authJson> [batch]   socket.io-client, websocket
+ *     only; with `batch` the clients subscribe as the screens do (one `events` push per commit)
  *   alert-clients.ts ws <url> <count>                                bare `ws` clients (the floor)
  *
  * Each client notes when a push arrives (`wallNow()`, comparable across processes) — socket.io:
@@ -23,7 +24,8 @@ export type FromChild =
   | { type: 'frame'; frame: string }
   | { type: 'error'; message: string };
 
-const [mode, url, countText, launchId, authJson] = process.argv.slice(2);
+const [mode, url, countText, launchId, authJson, style] = process.argv.slice(2);
+const batch = style === 'batch';
 const count = Number(countText);
 const send = (m: FromChild) => process.send?.(m);
 const WAVE = 50;
@@ -50,9 +52,17 @@ function socketIoClient(): Promise<void> {
       seen.add(key);
       arrived(key, at);
     });
+    socket.on('events', (p: { events: { type: string; alert?: { checkpoint: number } }[] }) => {
+      const at = wallNow();
+      for (const e of p.events) {
+        if (e.type !== 'alert.raised' || !e.alert || seen.has(e.alert.checkpoint)) continue;
+        seen.add(e.alert.checkpoint);
+        arrived(e.alert.checkpoint, at);
+      }
+    });
     socket.once('connect_error', (e) => reject(e));
     socket.once('connect', () => {
-      if (closers.length === 0) {
+      if (closers.length === 0 && !batch) {
         // The first client reports the exact text of the first alert push it gets.
         let reported = false;
         socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
@@ -63,7 +73,7 @@ function socketIoClient(): Promise<void> {
         });
       }
       closers.push(() => socket.disconnect());
-      socket.emit('subscribe', { launchId }, (r: { ok: boolean; error?: { message: string } }) =>
+      socket.emit('subscribe', { launchId, batch }, (r: { ok: boolean; error?: { message: string } }) =>
         r.ok ? resolve() : reject(new Error(`subscribe refused: ${r.error?.message}`)),
       );
     });

@@ -16,6 +16,11 @@ export const SubscribeInput = z.strictObject({
   launchId: z.string().min(1).max(100),
   /** The last offset this client saw; the answer is then the events after it. */
   after: z.number().int().min(0).optional(),
+  /**
+   * Receive each commit's facts as one `events` push (the log events, in order) instead of one
+   * named push per fact: one frame per commit per screen, however many readings it holds.
+   */
+  batch: z.boolean().optional(),
 });
 export type SubscribeInput = z.infer<typeof SubscribeInput>;
 
@@ -90,7 +95,15 @@ export type FeedPush = z.infer<typeof FeedPush>;
 export type SubscribeData =
   { kind: 'snapshot'; snapshot: LaunchSnapshot } | { kind: 'events'; events: LaunchEvent[]; offset: number };
 
+/** A batch subscriber's push: the facts one commit recorded, in log order (`offset` is the last). */
+export interface EventsPush {
+  launchId: string;
+  offset: number;
+  events: LaunchEvent[];
+}
+
 export interface ServerToClientEvents {
+  events: (p: EventsPush) => void;
   reading: (p: ReadingPush) => void;
   checkpoint: (p: CheckpointPush) => void;
   alert: (p: AlertPush) => void;

@@ -16,6 +16,7 @@ import type {
   LaunchEvent,
   ServerToClientEvents,
   SubscribeData,
+  EventsPush,
 } from '@warroom/shared';
 import { makeApp, pastLaunchInput, readings, removeTempDirs, waitFor, userCookie } from '../helpers/server';
 
@@ -122,6 +123,48 @@ const alertPushes = (s: Screen, launchId?: string) =>
   s.pushes
     .filter((p) => p.event === 'alert' && (!launchId || p.launchId === launchId))
     .map((p) => p.payload as AlertPush);
+
+describe('batch subscriptions (how the screens subscribe)', () => {
+  it('a commit arrives as one events push holding its facts in log order, and no named pushes', async () => {
+    const launch = await createLaunch();
+    const batch = await connect();
+    const named = await connect();
+    const batchEvents: EventsPush[] = [];
+    batch.socket.on('events', (p: EventsPush) => batchEvents.push(p));
+    expect((await subscribe(batch, { launchId: launch.id, batch: true })).ok).toBe(true);
+    expect((await subscribe(named, { launchId: launch.id })).ok).toBe(true);
+
+    await postLowTraffic(launch.id, 0, 15); // 15 readings that complete checkpoint 15 with a breach
+    const { events: log } = await logEvents(launch.id, 1);
+    await waitFor(() => batchEvents.length > 0, { what: 'the events push' });
+    expect(batchEvents).toHaveLength(1);
+    const push = batchEvents[0]!;
+    expect(push.launchId).toBe(launch.id);
+    expect(push.events).toEqual(log);
+    expect(push.offset).toBe(log.at(-1)!.offset);
+    expect(push.events.map((e) => e.type)).toEqual([
+      ...Array<string>(15).fill('reading.ingested'),
+      'checkpoint.evaluated',
+      'alert.raised',
+    ]);
+    // The batch screen gets the facts once (no named copies); the other screen gets named pushes.
+    await waitFor(() => alertPushes(named).length > 0, { what: 'the named alert push' });
+    expect(batch.pushes.filter((p) => LOG_PUSHES.has(p.event))).toEqual([]);
+    expect(named.pushes.filter((p) => p.event === 'reading')).toHaveLength(15);
+  });
+
+  it('subscribing again without batch switches back to named pushes', async () => {
+    const launch = await createLaunch();
+    const screen = await connect();
+    const batchEvents: EventsPush[] = [];
+    screen.socket.on('events', (p: EventsPush) => batchEvents.push(p));
+    expect((await subscribe(screen, { launchId: launch.id, batch: true })).ok).toBe(true);
+    expect((await subscribe(screen, { launchId: launch.id })).ok).toBe(true);
+    await postLowTraffic(launch.id, 0, 15);
+    await waitFor(() => alertPushes(screen).length > 0, { what: 'the named alert push' });
+    expect(batchEvents).toEqual([]);
+  });
+});
 
 describe('pushes to subscribed screens', () => {
   it('an alert raised by an HTTP reading batch reaches every subscribed client', async () => {

@@ -39,6 +39,8 @@ type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 const MAX_CATCH_UP_EVENTS = 5000;
 const INBOX = 'inbox';
 export const launchRoom = (id: string) => `launch:${id}`;
+/** Subscribers that take each commit as one `events` push (they are in launchRoom too, for clock and feed). */
+export const batchRoom = (id: string) => `launch:${id}:batch`;
 
 function fail(code: string, message: string): { ok: false; error: { code: string; message: string } } {
   return { ok: false, error: { code, message } };
@@ -155,11 +157,12 @@ export default fp(
           need('read');
           // A replay has its own room and offsets (plugins/replays.ts).
           if (addressesReplay(input)) return app.replaySockets.subscribe(socket, input);
-          const { launchId, after } = parse(SubscribeInput, input);
+          const { launchId, after, batch } = parse(SubscribeInput, input);
           const rt = registry.get(launchId);
           if (!rt) throw new HttpError(404, 'not_found', `launch ${launchId} does not exist`);
           // Joined and answered in the same tick: no push can fall between the answer and the room.
-          void socket.join(launchRoom(launchId));
+          void socket.join(batch ? [launchRoom(launchId), batchRoom(launchId)] : launchRoom(launchId));
+          if (!batch) void socket.leave(batchRoom(launchId));
           const durable = rt.durableOffset;
           if (after !== undefined && after <= durable && durable - after <= MAX_CATCH_UP_EVENTS && !rt.busy) {
             return { kind: 'events', events: rt.eventsAfter(after), offset: durable };
@@ -174,6 +177,7 @@ export default fp(
           if (addressesReplay(input)) return app.replaySockets.unsubscribe(socket, input);
           const { launchId } = parse(UnsubscribeInput, input);
           void socket.leave(launchRoom(launchId));
+          void socket.leave(batchRoom(launchId));
           return null;
         }),
       );
@@ -273,8 +277,15 @@ function broadcast(
   if ((rooms.get(launchRoom(rt.id))?.size ?? 0) === 0 && (rooms.get(INBOX)?.size ?? 0) === 0) return;
   // Local sockets only: every instance pushes the facts it folds (its own and those it caught up
   // on) to its own sockets, so with several instances each screen still gets each fact once.
-  const room = io.local.to(launchRoom(rt.id));
-  const both = io.local.to([launchRoom(rt.id), INBOX]);
+  const batched = rooms.get(batchRoom(rt.id))?.size ?? 0;
+  if (batched > 0)
+    io.local
+      .to(batchRoom(rt.id))
+      .emit('events', { launchId: rt.id, offset: events.at(-1)!.offset, events: [...events] });
+  // Named pushes for everyone else (integrations, the inbox).
+  if ((rooms.get(launchRoom(rt.id))?.size ?? 0) === batched && (rooms.get(INBOX)?.size ?? 0) === 0) return;
+  const room = io.local.to(launchRoom(rt.id)).except(batchRoom(rt.id));
+  const both = io.local.to([launchRoom(rt.id), INBOX]).except(batchRoom(rt.id));
   for (const e of events) {
     const base = { launchId: e.launchId, offset: e.offset };
     switch (e.type) {
