@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { LaunchEvent } from '@warroom/shared';
+import { afterAll } from 'vitest';
 import { type AppOptions, buildApp } from '../../server/src/app';
 import { TEST_STORE, deleteRedisKeys, makeStore, redisPrefixFor, storeOptions } from '../helpers/server';
+
+/** Redis keys of the apps built here: deleted once the test file is done (its apps are closed). */
+const redisPrefixes: string[] = [];
+afterAll(async () => {
+  await Promise.all(redisPrefixes.splice(0).map((p) => deleteRedisKeys(p)));
+});
 
 export const ADMIN_PASSWORD = 'replay-test-admin-password';
 
@@ -44,7 +51,7 @@ export async function appWithLaunches(
     ...storeOptions(dataDir),
     ...opts,
   } as AppOptions);
-  if (TEST_STORE === 'redis') app.addHook('onClose', () => deleteRedisKeys(redisPrefixFor(dataDir)));
+  if (TEST_STORE === 'redis') redisPrefixes.push(redisPrefixFor(dataDir));
   await app.ready();
   const login = await app.inject({
     method: 'POST',
