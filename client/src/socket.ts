@@ -173,6 +173,11 @@ function connect(): WarroomSocket {
     if (err.message === 'unauthorized') sessionRefused();
     else if (err.message === 'forbidden') accessForbidden();
   });
+  // The server dropped facts it could not store: subscribe again. A screen that saw them holds an
+  // offset beyond the stored log, so the server answers it with a fresh snapshot.
+  s.on('resync', (p) => {
+    if (watchedLaunches.has(p.launchId)) syncLaunch(p.launchId);
+  });
   // A batch subscription's commit: fold the facts in order, or catch up if one was missed.
   s.on('events', (p) => {
     const key = keyOf(p);

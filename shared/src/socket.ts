@@ -104,6 +104,8 @@ export interface EventsPush {
 
 export interface ServerToClientEvents {
   events: (p: EventsPush) => void;
+  /** Facts a screen may have seen were not stored after all: drop what you hold, subscribe afresh. */
+  resync: (p: { launchId: string; offset: number }) => void;
   reading: (p: ReadingPush) => void;
   checkpoint: (p: CheckpointPush) => void;
   alert: (p: AlertPush) => void;

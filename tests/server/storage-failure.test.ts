@@ -7,6 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { io } from 'socket.io-client';
 import type { Alert, IngestReport, Launch, LaunchEvent, LaunchSnapshot } from '@warroom/shared';
 import { type EventStore, StorageUnavailableError } from '../../server/src/store/event-store';
 import {
@@ -315,5 +316,76 @@ describe.skipIf(TEST_STORE === 'redis')('an unwritable data directory', () => {
     await mkdir(join(dir, 'parent'));
     await writeFile(join(dir, 'parent', 'file'), 'x');
     await expect(makeApp({ dataDir: join(dir, 'parent', 'file', 'data') })).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
+});
+
+describe('what screens see while a write is in flight', () => {
+  it('a snapshot waits for the write, and shows the reading only once it is stored', async () => {
+    await start();
+    const launch = await createLaunch();
+    store.hold();
+    const post = inject('POST', `/api/launches/${launch.id}/readings`, readings(0, 1));
+    await waitFor(() => store.waiting === 1, { what: 'the reading to be in flight' });
+    const read = snapshot(launch.id);
+    let answered = false;
+    void read.then(() => (answered = true));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false); // not before the write is settled
+    store.release();
+    expect((await post).statusCode).toBe(200);
+    expect((await read).readings.map((r) => r.minute)).toEqual([0]);
+  });
+
+  it('a snapshot during a write that fails shows nothing of it', async () => {
+    await start();
+    const launch = await createLaunch();
+    store.hold();
+    const post = inject('POST', `/api/launches/${launch.id}/readings`, readings(0, 1));
+    await waitFor(() => store.waiting === 1, { what: 'the reading to be in flight' });
+    const read = snapshot(launch.id);
+    store.failing = true;
+    store.release();
+    expectUnavailable(await post);
+    const seen = await read;
+    expect(seen.readings).toEqual([]);
+    expect(seen.offset).toBe((await events(launch.id)).length);
+  });
+});
+
+describe('screens after a failed write', () => {
+  it('a subscribed screen is told to re-sync, and its next subscription shows only what is stored', async () => {
+    await start();
+    const launch = await createLaunch();
+    await app!.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app!.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('not listening');
+    const screen = io(`http://127.0.0.1:${addr.port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: (app as FastifyInstance & { adminCookie: string }).adminCookie },
+    });
+    try {
+      const resyncs: { launchId: string; offset: number }[] = [];
+      screen.on('resync', (p: { launchId: string; offset: number }) => resyncs.push(p));
+      await new Promise<void>((resolve, reject) => {
+        screen.once('connect', () => resolve());
+        screen.once('connect_error', reject);
+      });
+      const first = await screen.timeout(5000).emitWithAck('subscribe', { launchId: launch.id, batch: true });
+      expect(first.ok).toBe(true);
+      store.failing = true;
+      expectUnavailable(await inject('POST', `/api/launches/${launch.id}/readings`, readings(0, 3)));
+      const stored = (await events(launch.id)).length;
+      await waitFor(() => resyncs.length > 0, { what: 'the resync push' });
+      expect(resyncs[0]).toEqual({ launchId: launch.id, offset: stored });
+      const again = await screen
+        .timeout(5000)
+        .emitWithAck('subscribe', { launchId: launch.id, after: stored + 3 });
+      expect(again.ok && again.data.kind).toBe('snapshot');
+      if (again.ok && again.data.kind === 'snapshot') expect(again.data.snapshot.readings).toEqual([]);
+    } finally {
+      screen.disconnect();
+    }
   });
 });

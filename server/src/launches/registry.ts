@@ -35,6 +35,8 @@ export const simulationLease = (launchId: string) => `sim:${launchId}`;
 export interface RegistryEvents {
   committed: (runtime: LaunchRuntime, events: readonly LaunchEvent[]) => void;
   feed: (runtime: LaunchRuntime) => void;
+  /** Decided facts were dropped (a failed write): screens must take a fresh snapshot. */
+  rolledBack: (runtime: LaunchRuntime) => void;
 }
 
 export function newId(): string {
@@ -48,7 +50,11 @@ export function newId(): string {
 export class LaunchRegistry {
   private runtimes = new Map<string, LaunchRuntime>();
   readonly problems: StoreProblem[] = [];
-  private listeners: { [K in keyof RegistryEvents]: RegistryEvents[K][] } = { committed: [], feed: [] };
+  private listeners: { [K in keyof RegistryEvents]: RegistryEvents[K][] } = {
+    committed: [],
+    feed: [],
+    rolledBack: [],
+  };
   private ticker: NodeJS.Timeout | null = null;
   private lastFeed = new Map<string, string>();
   /** Set when several instances share the store (Redis). */
@@ -111,7 +117,7 @@ export class LaunchRegistry {
         this.log.warn({ problem: p }, p.message);
       }
       if (events.length === 0 || this.runtimes.has(id)) return;
-      const rt = new LaunchRuntime(id, events, new WallClock(), this.store, this.committed);
+      const rt = this.watch(new LaunchRuntime(id, events, new WallClock(), this.store, this.committed));
       if (rt.state.launch.clock === 'simulated') rt.clock = new ScaledClock(rt.state.nowMs);
       this.runtimes.set(id, rt);
       // Created by another instance while this one runs: its screens hear of it as of any change.
@@ -148,9 +154,16 @@ export class LaunchRegistry {
       recordedAt: new Date().toISOString(),
     };
     await this.store.append(launch.id, [first]);
-    const rt = new LaunchRuntime(launch.id, [first], clock, this.store, this.committed);
+    const rt = this.watch(new LaunchRuntime(launch.id, [first], clock, this.store, this.committed));
     this.runtimes.set(launch.id, rt);
     this.committed(rt, [first]);
+    return rt;
+  }
+
+  private watch(rt: LaunchRuntime): LaunchRuntime {
+    rt.onRolledBack = (r) => {
+      for (const fn of this.listeners.rolledBack) fn(r);
+    };
     return rt;
   }
 

@@ -165,6 +165,20 @@ export class LaunchRuntime {
   private rebuild(): void {
     if (this.state.offset === this.durableOffset) return;
     this.state = LaunchRuntime.fold(this.events);
+    this.onRolledBack?.(this);
+  }
+
+  /** Told when decided facts were dropped because they could not be stored (screens re-sync). */
+  onRolledBack: ((runtime: LaunchRuntime) => void) | null = null;
+
+  /**
+   * Waits (up to `maxWaitMs`) until no write is in flight, so that a snapshot taken right after
+   * shows only what is stored. Under a constant stream of writes it gives up waiting and the
+   * snapshot may run a few facts ahead; a write that then fails rolls the screens back (resync).
+   */
+  async settled(maxWaitMs = 2000): Promise<void> {
+    const deadline = Date.now() + maxWaitMs;
+    while (this.pending.size > 0 && Date.now() < deadline) await Promise.allSettled([...this.pending]);
   }
 
   /** True while facts are decided but not yet durable. */

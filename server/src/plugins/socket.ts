@@ -153,13 +153,15 @@ export default fp(
 
       socket.on(
         'subscribe',
-        handle(app.log, (input): SubscribeData => {
+        handle(app.log, async (input): Promise<SubscribeData> => {
           need('read');
           // A replay has its own room and offsets (plugins/replays.ts).
           if (addressesReplay(input)) return app.replaySockets.subscribe(socket, input);
           const { launchId, after, batch } = parse(SubscribeInput, input);
           const rt = registry.get(launchId);
           if (!rt) throw new HttpError(404, 'not_found', `launch ${launchId} does not exist`);
+          // Let writes in flight land first, so the answer shows what is stored.
+          if (rt.busy) await rt.settled();
           // Joined and answered in the same tick: no push can fall between the answer and the room.
           void socket.join(batch ? [launchRoom(launchId), batchRoom(launchId)] : launchRoom(launchId));
           if (!batch) void socket.leave(batchRoom(launchId));
@@ -221,6 +223,9 @@ export default fp(
     });
 
     registry.on('committed', (rt, events) => broadcast(io, rt, events));
+    registry.on('rolledBack', (rt) =>
+      io.local.to(launchRoom(rt.id)).emit('resync', { launchId: rt.id, offset: rt.durableOffset }),
+    );
     registry.on('feed', (rt) => {
       const now = rt.clock.now();
       io.local.to(launchRoom(rt.id)).emit('feed', {

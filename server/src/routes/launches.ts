@@ -45,6 +45,7 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const rt = app.registry.get(id);
     if (!rt) throw notFound(`launch ${id}`);
+    await rt.settled(); // show what is stored, not what is still being written
     return snapshot(rt.state, rt.clock.now(), rt.clock.speed);
   });
 
