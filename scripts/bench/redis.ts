@@ -177,6 +177,7 @@ async function latencyRun(nodes: ServerHandle[]): Promise<LatencyRun> {
         String(per),
         launchId!,
         JSON.stringify(creds.screen),
+        'batch', // as the screens subscribe: one events push per commit
       ]),
     );
     const ready = await Promise.all(children.map((c) => c.next('ready', 60_000)));

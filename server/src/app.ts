@@ -37,6 +37,8 @@ export interface AppOptions {
   redisPrefix?: string;
   /** WARROOM_ADMIN_PASSWORD: sets the password of user `admin` (role admin) at start. */
   adminPassword?: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
@@ -44,6 +46,7 @@ export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', im
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // JSON bodies may not smuggle prototypes in.
     onProtoPoisoning: 'error',

@@ -11,6 +11,11 @@ const Env = z.object({
     .regex(/^[A-Za-z0-9:_-]{1,60}$/)
     .default('warroom:'),
   WARROOM_ADMIN_PASSWORD: z.string().optional(),
+  /** Behind a reverse proxy: trust its X-Forwarded-For, so rate limits and the audit see the real address. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLIENT_DIST: z.string().optional(),
 });

@@ -9,6 +9,7 @@ const app = await buildApp({
   clientDist: config.CLIENT_DIST ? resolve(config.CLIENT_DIST) : undefined,
   logger: { level: config.LOG_LEVEL },
   adminPassword: config.WARROOM_ADMIN_PASSWORD,
+  trustProxy: config.TRUST_PROXY,
   redisUrl: config.REDIS_URL,
   redisPrefix: config.REDIS_PREFIX,
 });

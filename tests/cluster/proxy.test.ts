@@ -1,5 +1,5 @@
 /**
- * The docker-compose.redis.yml topology with plain processes: deploy/nginx.conf (pointed at two
+ * The docker-compose.yml topology with plain processes: deploy/nginx.conf (pointed at two
  * local server processes on one Redis) in front; a browser-like Socket.IO client (long-polling
  * first, then the WebSocket upgrade, through the proxy) and a polling-only one get an alert posted
  * through the proxy; when the instance a client is on dies, it reconnects through the proxy to the
