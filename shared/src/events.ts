@@ -45,7 +45,12 @@ export const LaunchEventBody = z.discriminatedUnion('type', [
     now: z.string(),
   }),
   /** The run sheet was edited; `at` is launch-clock time. */
-  z.object({ type: z.literal('runsheet.updated'), runSheet: z.array(RunSheetTask), by: z.string(), at: z.string() }),
+  z.object({
+    type: z.literal('runsheet.updated'),
+    runSheet: z.array(RunSheetTask),
+    by: z.string(),
+    at: z.string(),
+  }),
   /** A run-sheet task was ticked off by its owner. */
   z.object({ type: z.literal('runsheet.task.done'), taskId: z.string(), by: z.string(), at: z.string() }),
 ]);
