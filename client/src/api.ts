@@ -10,9 +10,13 @@ import type {
   DrillScoreSheet,
   ReplayInfo,
   ReplaySpeed,
+  RunSheetTask,
+  RunSheetTaskInput,
   RunSheetTick,
   SimulationInput,
   Targets,
+  WhatIfInput,
+  WhatIfResult,
 } from '@warroom/shared';
 import { kioskHeaders } from './auth/kiosk';
 import { sessionRefused } from './auth/session';
@@ -101,6 +105,17 @@ export const api = {
     request<DrillScoreSheet>('GET', `/api/replays/${encodeURIComponent(replayId)}/score`),
   review: (launchId: string) =>
     request<LaunchReview>('GET', `/api/launches/${encodeURIComponent(launchId)}/review`),
+  launch: (launchId: string) =>
+    request<LaunchSnapshot>('GET', `/api/launches/${encodeURIComponent(launchId)}`),
+  /** A stored launch re-evaluated with other settings: hypothetical, nothing is stored. */
+  whatIf: (launchId: string, input: WhatIfInput) =>
+    request<WhatIfResult>('POST', `/api/launches/${encodeURIComponent(launchId)}/what-if`, input),
+  putRunSheet: (launchId: string, tasks: RunSheetTaskInput[]) =>
+    request<{ runSheet: RunSheetTask[] }>(
+      'PUT',
+      `/api/launches/${encodeURIComponent(launchId)}/run-sheet`,
+      tasks,
+    ),
   tickOff: (launchId: string, taskId: string, by: string) =>
     request<RunSheetTick>(
       'POST',

@@ -24,6 +24,7 @@ export default function ReplayPage({ replayId }: { replayId: string }) {
     <ScreenView
       state={state}
       error={error}
+      replayInfo={info}
       replay={
         <div className="replay-top">
           <ReplayRibbon replayId={replayId} info={info} state={state} />

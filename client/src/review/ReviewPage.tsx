@@ -7,6 +7,7 @@ import { formatCount, formatDeviation, formatMoney, formatPercent } from '../for
 import { metricLabel, roleLabel, type Lang } from '../i18n';
 import { Nav } from '../home/HomePage';
 import { ReviewChart } from './ReviewChart';
+import { WhatIfPanel } from './WhatIfPanel';
 import './review.css';
 
 function kpiValue(lang: Lang, k: ReviewKpi['key'], v: number | null): string {
@@ -199,6 +200,7 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
             </table>
           </section>
         </div>
+        <WhatIfPanel launchId={launchId} actual={r.alerts} />
       </main>
     </div>
   );

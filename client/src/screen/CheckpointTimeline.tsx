@@ -1,27 +1,72 @@
 /** T+15 ✓ ▲4.0%   T+45 ✗ 访客 ▼21.0%   T+60 ◌ 10:60 后 … */
+import { type RefObject, useLayoutEffect, useRef, useState } from 'react';
+import type { Metric } from '@warroom/shared';
 import { CHECKPOINT_MARK, checkpointViews, levelOf, type CheckpointView } from '../derive';
 import { useLang, useT } from '../hooks';
 import { formatClock, formatDeviation } from '../format';
-import { metricLabel } from '../i18n';
+import type { Lang } from '../i18n';
 import type { LaunchState } from '../store/launchFold';
 
 /** How many checkpoints fit on the strip; the window slides to keep the current ones visible. */
 const VISIBLE = 7;
 
-function visibleWindow(views: CheckpointView[]): CheckpointView[] {
+/** Short metric names: the strip has room for seven checkpoints at 1920 px, not for full labels. */
+const SHORT: Record<Metric, { zh: string; en: string }> = {
+  uv: { zh: '访客', en: 'UV' },
+  pv: { zh: '浏览', en: 'PV' },
+  fav: { zh: '收藏', en: 'Fav' },
+  cart: { zh: '加购', en: 'Cart' },
+  orders: { zh: '买家', en: 'Buyers' },
+  units: { zh: '件数', en: 'Units' },
+  gmv: { zh: '金额', en: 'GMV' },
+};
+const shortLabel = (lang: Lang, m: Metric) => SHORT[m][lang];
+
+function visibleWindow(views: CheckpointView[], visible: number): CheckpointView[] {
   const firstPending = views.findIndex((v) => v.state === 'pending');
   const pivot = firstPending === -1 ? views.length : firstPending;
-  const start = Math.max(0, Math.min(pivot - 4, views.length - VISIBLE));
-  return views.slice(start, start + VISIBLE);
+  const before = Math.min(4, Math.max(1, visible - 2));
+  const start = Math.max(0, Math.min(pivot - before, views.length - visible));
+  return views.slice(start, start + visible);
+}
+
+/**
+ * As many checkpoints as fit the strip's width (at most VISIBLE): nothing is ever cut off at the
+ * right edge. Re-measured after every render and when the strip is resized.
+ */
+function useFit(ref: RefObject<HTMLElement | null>, total: number, content: string): number {
+  const [fit, setFit] = useState(VISIBLE);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && el.scrollWidth > el.clientWidth + 1 && fit > 2) setFit(fit - 1);
+  }, [ref, fit, total, content]);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let width = el.clientWidth;
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth !== width) {
+        width = el.clientWidth;
+        setFit(VISIBLE);
+      }
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return Math.min(fit, total);
 }
 
 export function CheckpointTimeline({ state, nowMs }: { state: LaunchState; nowMs: number }) {
   const t = useT();
   const lang = useLang();
   const tol = state.launch.tolerance;
-  const views = visibleWindow(checkpointViews(state));
+  const ref = useRef<HTMLElement>(null);
+  const all = checkpointViews(state);
+  // What the strip shows changes its width: states, worst metrics, the minute that "后" counts to.
+  const content = all.map((v) => `${v.t}${v.state}${v.worst?.metric ?? ''}`).join();
+  const views = visibleWindow(all, useFit(ref, all.length, content));
   return (
-    <section className="strip panel" data-testid="checkpoint-timeline">
+    <section className="strip panel" data-testid="checkpoint-timeline" ref={ref}>
       <span className="strip-title">{t('checkpoints')}</span>
       {views.map((cp) => {
         const level = cp.worst ? levelOf(cp.worst.deviation, tol) : 'ok';
@@ -62,7 +107,7 @@ export function CheckpointTimeline({ state, nowMs }: { state: LaunchState; nowMs
               dev !== null &&
               cp.worst && (
                 <span className="num">
-                  {cp.state === 'breached' ? metricLabel(lang, cp.worst.metric) : ''}
+                  {cp.state === 'breached' ? shortLabel(lang, cp.worst.metric) : ''}
                   {dev >= 0 ? '▲' : '▼'}
                   {formatDeviation(lang, dev)}
                 </span>

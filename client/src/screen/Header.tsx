@@ -1,3 +1,4 @@
+import type { ReplayInfo } from '@warroom/shared';
 import { useStore } from '../store';
 import { selectMuted } from '../store/selectors';
 import { useLang, useT } from '../hooks';
@@ -13,6 +14,8 @@ interface Props {
   stale: boolean;
   down: boolean;
   replay: boolean;
+  /** A replay's speed and state: the header says 回放, never 实时 (live). */
+  replayInfo?: ReplayInfo | undefined;
 }
 
 function toggleFullscreen() {
@@ -20,7 +23,7 @@ function toggleFullscreen() {
   else void document.documentElement.requestFullscreen?.().catch(() => undefined);
 }
 
-export function Header({ state, nowMs, age, stale, down, replay }: Props) {
+export function Header({ state, nowMs, age, stale, down, replay, replayInfo }: Props) {
   const t = useT();
   const lang = useLang();
   const muted = useStore(selectMuted);
@@ -29,9 +32,17 @@ export function Header({ state, nowMs, age, stale, down, replay }: Props) {
   const sinceStart = nowMs - startMs(state);
   const before = sinceStart < 0;
 
-  const level = down ? 'critical' : stale ? 'warning' : 'ok';
-  const feedWord =
-    state.feed === 'ended'
+  const level = down ? 'critical' : replay ? 'replay' : stale ? 'warning' : 'ok';
+  const replayWord = !replayInfo
+    ? t('replayFeed')
+    : replayInfo.ended
+      ? t('replayEnded')
+      : replayInfo.paused
+        ? `${t('replayFeed')} · ${t('replayPaused')}`
+        : `${t('replayFeed')} ${replayInfo.speed === 'max' ? t('speedMax') : `${replayInfo.speed}×`}`;
+  const feedWord = replay
+    ? replayWord
+    : state.feed === 'ended'
       ? t('ended')
       : state.feed === 'waiting' && age === null
         ? t('waiting')
@@ -57,7 +68,7 @@ export function Header({ state, nowMs, age, stale, down, replay }: Props) {
         </span>
       </div>
       <div className={`freshness level-${level}`} data-testid="freshness" data-level={level}>
-        ● {feedWord} · {freshness}
+        {replay ? (replayInfo?.paused || replayInfo?.ended ? '❚❚' : '▶') : '●'} {feedWord} · {freshness}
       </div>
       <div className="local-time num" data-testid="local-time">
         {formatClock(nowMs, launch.timezone)}

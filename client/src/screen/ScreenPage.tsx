@@ -1,5 +1,6 @@
 /** The big screen (大屏) for one launch: read from five metres, unattended all day. */
 import type { ReactNode } from 'react';
+import type { ReplayInfo } from '@warroom/shared';
 import { useNow, useLaunch, useT } from '../hooks';
 import { useStore } from '../store';
 import { useSession } from '../auth/session';
@@ -33,10 +34,12 @@ export function ScreenView({
   state,
   error,
   replay,
+  replayInfo,
 }: {
   state: LaunchState | undefined;
   error: string | undefined;
   replay?: ReactNode;
+  replayInfo?: ReplayInfo | undefined;
 }) {
   const connection = useStore(selectConnection);
   const wallNow = useNow(250);
@@ -82,7 +85,15 @@ export function ScreenView({
         </div>
       ) : (
         <>
-          <Header state={state} nowMs={nowMs} age={age} stale={stale} down={down} replay={!!replay} />
+          <Header
+            state={state}
+            nowMs={nowMs}
+            age={age}
+            stale={stale}
+            down={down}
+            replay={!!replay}
+            replayInfo={replayInfo}
+          />
           <KpiTiles state={state} />
           <div className="main">
             <div className="charts">
