@@ -20,6 +20,7 @@ import {
 import { AccountsPanel } from './AccountsPanel';
 import { AuditPanel } from './AuditPanel';
 import { ImportPanel } from './ImportPanel';
+import { RunSheetEditor } from './RunSheetEditor';
 import './admin.css';
 
 function Field(props: { label: string; error: string | undefined; children: ReactNode; wide?: boolean }) {
@@ -32,9 +33,10 @@ function Field(props: { label: string; error: string | undefined; children: Reac
   );
 }
 
-type Tab = 'launch' | 'import' | 'accounts' | 'audit';
+type Tab = 'launch' | 'runsheet' | 'import' | 'accounts' | 'audit';
 const TABS: { tab: Tab; label: MessageKey }[] = [
   { tab: 'launch', label: 'tabLaunch' },
+  { tab: 'runsheet', label: 'tabRunSheet' },
   { tab: 'import', label: 'tabImport' },
   { tab: 'accounts', label: 'tabAccounts' },
   { tab: 'audit', label: 'tabAudit' },
@@ -68,6 +70,11 @@ export default function AdminPage() {
         ))}
       </div>
       {tab === 'launch' && <LaunchSetup />}
+      {tab === 'runsheet' && (
+        <main className="admin-pane">
+          <RunSheetEditor />
+        </main>
+      )}
       {tab === 'import' && (
         <main className="admin-pane">
           <ImportPanel />

@@ -12,6 +12,11 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^Too big: expected string to have <=(\d+) characters?$/, (m) => `最多 ${m[1]} 个字符`],
   [/^Invalid option: expected one of .*$/, () => '请从列表中选择'],
   [/^Invalid input: expected string, received undefined$/, () => '必填'],
+  [/^must not be empty$/, () => '不能为空'],
+  [/^must be a clock time such as 15:00$/, () => '请填写时钟时间, 如 15:00'],
+  [/^Too small: expected number to be >=(-?\d+)$/, (m) => `不能小于 ${m[1]}`],
+  [/^Too big: expected number to be <=(-?\d+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^give either "offsetMinutes".*$/, () => '请填写相对开团的分钟数或时钟时间 (二选一)'],
 ];
 
 export function zodText(lang: Lang, message: string): string {
