@@ -211,6 +211,9 @@ function connect(): WarroomSocket {
     else if (p.change === 'done' && p.tick)
       onPush(keyOf(p), p.offset, { type: 'runsheet.task.done', ...p.tick });
   });
+  s.on('launch', (p) =>
+    onPush(keyOf(p), p.offset, { type: 'launch.updated', launch: p.launch, by: p.by, at: p.at }),
+  );
   s.on('replay', (p) => {
     store().markEvent();
     store().setReplayInfo(p.info);

@@ -51,6 +51,11 @@ export const LaunchEventBody = z.discriminatedUnion('type', [
     by: z.string(),
     at: z.string(),
   }),
+  /**
+   * The planner edited the launch (PUT /api/launches/:id): `launch` replaces the stored one;
+   * the checkpoint and alert changes it implies follow as their own facts. `at` is launch-clock time.
+   */
+  z.object({ type: z.literal('launch.updated'), launch: Launch, by: z.string(), at: z.string() }),
   /** A run-sheet task was ticked off by its owner. */
   z.object({ type: z.literal('runsheet.task.done'), taskId: z.string(), by: z.string(), at: z.string() }),
 ]);

@@ -3,6 +3,7 @@ import { Alert } from './alert';
 import { CheckpointResult } from './checkpoint';
 import { type LaunchEvent } from './events';
 import { FeedState, LaunchSnapshot } from './snapshot';
+import { Launch } from './launch';
 import { Reading } from './reading';
 import { AckInput } from './alert';
 import type { Principal } from './auth';
@@ -74,6 +75,8 @@ export const RunSheetPush = z.object({
   runSheet: z.array(RunSheetTask).optional(),
   tick: RunSheetTick.optional(),
 });
+/** The planner edited the launch: the new settings replace the old (the `launch.updated` fact). */
+export const LaunchPush = z.object({ ...Envelope, launch: Launch, by: z.string(), at: z.string() });
 /** A replay's controls changed (play/pause/speed/seek/end); after a seek it carries the new state. */
 export const ReplayPush = z.object({
   ...Envelope,
@@ -84,6 +87,7 @@ export const ReplayPush = z.object({
 
 export type ReadingPush = z.infer<typeof ReadingPush>;
 export type RunSheetPush = z.infer<typeof RunSheetPush>;
+export type LaunchPush = z.infer<typeof LaunchPush>;
 export type ReplayPush = z.infer<typeof ReplayPush>;
 export type CheckpointPush = z.infer<typeof CheckpointPush>;
 export type AlertPush = z.infer<typeof AlertPush>;
@@ -114,6 +118,7 @@ export interface ServerToClientEvents {
   clock: (p: ClockPush) => void;
   feed: (p: FeedPush) => void;
   runsheet: (p: RunSheetPush) => void;
+  launch: (p: LaunchPush) => void;
   replay: (p: ReplayPush) => void;
 }
 

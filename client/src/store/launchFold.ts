@@ -142,6 +142,9 @@ export function foldBody(state: LaunchState, body: LaunchEventBody, wallNow: num
       };
     case 'runsheet.updated':
       return { ...state, launch: { ...state.launch, runSheet: body.runSheet } };
+    case 'launch.updated':
+      // The planner's edit replaces the settings; the re-evaluation follows as its own facts.
+      return { ...state, launch: body.launch, clock: withClock(state, body.at, wallNow) };
     case 'runsheet.task.done': {
       const runSheetDone = new Map(state.runSheetDone);
       runSheetDone.set(body.taskId, { taskId: body.taskId, by: body.by, at: body.at });

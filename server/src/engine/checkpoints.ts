@@ -110,28 +110,60 @@ export function evaluate(state: LaunchState, t: number, nowMs: number): Checkpoi
 
 function sameResult(a: CheckpointResult, b: CheckpointResult): boolean {
   if (a.complete !== b.complete || a.missingMinutes.length !== b.missingMinutes.length) return false;
+  if (a.metrics.length !== b.metrics.length) return false;
   return a.metrics.every((m, i) => {
     const o = b.metrics[i];
-    return !!o && o.actual === m.actual && o.forecast === m.forecast && o.breach === m.breach;
+    return (
+      !!o &&
+      o.metric === m.metric &&
+      o.actual === m.actual &&
+      o.forecast === m.forecast &&
+      o.breach === m.breach &&
+      o.severity === m.severity
+    );
   });
 }
 
 /**
  * Evaluates checkpoint T and records the result and every alert change it implies. A result
- * identical to the stored one records nothing.
+ * identical to the stored one records nothing — unless `settingsChanged` (the launch was edited):
+ * then the alerts are still brought in line with the launch's playbook.
  */
 export function evaluateCheckpoint(
   state: LaunchState,
   t: number,
   nowMs: number,
   events: LaunchEventBody[],
+  settingsChanged = false,
 ): void {
   const previous = state.checkpoints.get(t);
-  const result = evaluate(state, t, nowMs);
-  if (previous && sameResult(previous, result)) return;
-  record(state, events, { type: 'checkpoint.evaluated', result });
+  let result = evaluate(state, t, nowMs);
+  if (previous && sameResult(previous, result)) {
+    if (!settingsChanged) return;
+    result = previous;
+  } else {
+    record(state, events, { type: 'checkpoint.evaluated', result });
+  }
   for (const cmp of result.metrics) breachTransition(state, t, cmp, nowMs, events);
   dataGapTransition(state, result, nowMs, events);
+}
+
+/** Clears an alert that no longer applies (its checkpoint or metric left the launch). */
+export function clearAlert(
+  state: LaunchState,
+  existing: Alert,
+  nowMs: number,
+  events: LaunchEventBody[],
+): void {
+  if (existing.status === 'cleared') return;
+  const at = iso(state, nowMs);
+  const alert: Alert = {
+    ...existing,
+    status: 'cleared',
+    updatedAt: at,
+    history: [...existing.history, { type: 'cleared', at }],
+  };
+  record(state, events, { type: 'alert.updated', alert });
 }
 
 export function record(state: LaunchState, events: LaunchEventBody[], event: LaunchEventBody): void {
@@ -217,7 +249,8 @@ function breachTransition(
       existing.direction !== cmp.breach ||
       existing.severity !== severity ||
       existing.actual !== cmp.actual ||
-      existing.forecast !== cmp.forecast;
+      existing.forecast !== cmp.forecast ||
+      JSON.stringify(existing.plan) !== JSON.stringify(plan);
     if (!changed) return;
     // A breach that flips direction is a different problem with another plan and owner: it opens
     // again for acknowledgement (the earlier acknowledgement stays in the history).

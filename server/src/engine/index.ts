@@ -20,3 +20,5 @@ export type { IngestOutcome, AckOutcome } from './commands';
 export { feedState, snapshot, summary, STALE_AFTER_MS } from './view';
 export { updateRunSheet, tickOffTask } from './runsheet';
 export type { RunSheetOutcome } from './runsheet';
+export { updateLaunch, updateIssues } from './update';
+export type { UpdateOutcome, UpdateIssue } from './update';

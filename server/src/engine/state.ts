@@ -134,6 +134,15 @@ export function apply(state: LaunchState, event: LaunchEventBody): LaunchState {
       if (state.simulation?.simulationId === event.simulationId) state.simulation.running = false;
       advance(state, Date.parse(event.now));
       break;
+    case 'launch.updated':
+      // The launch's settings change; what was derived from them is derived again. Readings,
+      // checkpoint results and alerts stay: the re-evaluation that follows is recorded as facts.
+      state.launch = event.launch;
+      state.startMs = Date.parse(event.launch.startAt);
+      state.forecastPrefix = event.launch.metrics.map((m) => prefixSums(event.launch, m));
+      state.actualTotals = [];
+      advance(state, Date.parse(event.at));
+      break;
     case 'runsheet.updated':
       state.launch = { ...state.launch, runSheet: event.runSheet };
       advance(state, Date.parse(event.at));

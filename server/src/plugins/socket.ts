@@ -323,6 +323,9 @@ function broadcast(
       case 'runsheet.task.done':
         room.emit('runsheet', { ...base, change: 'done', tick: { taskId: e.taskId, by: e.by, at: e.at } });
         break;
+      case 'launch.updated':
+        room.emit('launch', { ...base, launch: e.launch, by: e.by, at: e.at });
+        break;
       case 'launch.created':
         break;
     }
