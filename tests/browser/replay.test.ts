@@ -81,7 +81,7 @@ describe.skipIf(!canRunBrowser)('a replay in the browser', () => {
     }));
     await page.goto(`${server.url}/replay/${replayId}`);
     await expect.poll(() => page.getByTestId('replay-ribbon').innerText()).toContain('回放/训练');
-    expect(await page.getByTestId('replay-ribbon').innerText()).toContain('小李');
+    await expect.poll(() => page.getByTestId('replay-ribbon').innerText()).toContain('小李');
     await call('POST', `/api/replays/${replayId}/seek`, { minute: 14 });
     await expect.poll(() => page.getByTestId('replay-clock').innerText()).toContain('T+00:14');
     await page.getByTestId('replay-play').click();
