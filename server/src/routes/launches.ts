@@ -9,11 +9,12 @@ import {
   parseDateTime,
   MAX_DURATION_MINUTES,
   DEFAULT_DURATION_MINUTES,
+  resolveRunSheet,
 } from '@warroom/shared';
 import { z } from 'zod';
-import { createLaunch, snapshot, summary, templateForecast } from '../engine/index';
+import { createLaunch, snapshot, summary, templateForecast, updateLaunch } from '../engine/index';
 import { actorName } from '../accounts/policy';
-import { notFound, parseInput } from '../http-errors';
+import { HttpError, notFound, parseInput } from '../http-errors';
 import { newId } from '../launches/registry';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -39,6 +40,37 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
     await app.registry.create(launch);
     await app.audit.record(actorName(req.principal), 'launch.create', launch.id, { name: launch.name });
     return reply.status(201).send(launch);
+  });
+
+  /**
+   * Edits a launch: the body is a whole LaunchInput (as for create) that replaces the settings.
+   * The id, creation time and clock stay; the run sheet stays unless the body has one (it has its
+   * own editor). The engine re-evaluates the checkpoints and alerts under the new settings, and
+   * refuses (409) moving 开团 or the zone, or cutting minutes off, once readings are in.
+   */
+  app.put('/api/launches/:id', { config: { access: 'admin' } }, async (req) => {
+    const { id } = parseInput(IdParams, req.params, 'path');
+    const rt = app.registry.get(id);
+    if (!rt) throw notFound(`launch ${id}`);
+    const input = parseInput(LaunchInput, req.body, 'launch');
+    const by = actorName(req.principal);
+    const outcome = await rt.execute((state, now) => {
+      const current = state.launch;
+      const next = {
+        ...createLaunch(input, current.id, Date.parse(current.createdAt), current.clock),
+        createdAt: current.createdAt,
+        runSheet: input.runSheet ? resolveRunSheet(input.runSheet) : current.runSheet,
+      };
+      if (next.runSheet === undefined) delete next.runSheet;
+      const result = updateLaunch(state, next, by, now);
+      return { events: result.ok ? result.events : [], result };
+    });
+    if (!outcome.ok)
+      throw new HttpError(409, 'conflict', outcome.message, {
+        issues: outcome.issues.map((i) => ({ path: i.path, message: i.message })),
+      });
+    await app.audit.record(by, 'launch.update', id, { name: outcome.launch.name });
+    return outcome.launch;
   });
 
   app.get('/api/launches/:id', { config: { access: 'read' } }, async (req) => {
