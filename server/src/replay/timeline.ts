@@ -18,12 +18,22 @@ import {
   ESCALATION_ROLE,
   MINUTE_MS,
 } from '@warroom/shared';
-import { type LaunchState, acknowledge, apply, ingest, initialState, tick } from '../engine/index';
+import {
+  type LaunchState,
+  acknowledge,
+  apply,
+  ingest,
+  initialState,
+  tick,
+  updateLaunch,
+} from '../engine/index';
 import { iso, record } from '../engine/checkpoints';
 
 export type Step =
   | { kind: 'ingest'; atMs: number; posMs: number; readings: ReadingInput[] }
-  | { kind: 'tick'; atMs: number; posMs: number };
+  | { kind: 'tick'; atMs: number; posMs: number }
+  /** The planner edited the launch: the replay makes the same edit at the same instant. */
+  | { kind: 'update'; atMs: number; posMs: number; launch: Launch; by: string };
 
 /** A fact of the replay and the launch-clock time it happens at. */
 export interface TimedFact {
@@ -40,7 +50,10 @@ export interface TraineeAck {
 }
 
 export interface ReplaySource {
+  /** The launch as created; edits are `update` steps. */
   launch: Launch;
+  /** The launch after its last edit (what-if starts from the current settings). */
+  finalLaunch: Launch;
   startMs: number;
   steps: Step[];
   /** Alerts the original escalated: the replay escalates them at the original instant (a tick step). */
@@ -71,7 +84,11 @@ export function sourceFrom(events: readonly LaunchEvent[], runSheet?: Launch['ru
   const first = events[0];
   if (!first || first.type !== 'launch.created') throw new Error('a launch log starts with launch.created');
   const launch: Launch = { ...first.launch, ...(runSheet ? { runSheet } : {}) };
-  const startMs = Date.parse(launch.startAt);
+  const updates = events.filter((e) => e.type === 'launch.updated');
+  const last = updates.at(-1);
+  const finalLaunch: Launch = last ? { ...last.launch, ...(runSheet ? { runSheet } : {}) } : launch;
+  // 开团 can only move before the first reading, so every reading is relative to the last 开团.
+  const startMs = Date.parse(finalLaunch.startAt);
   const readings = events.filter((e) => e.type === 'reading.ingested');
   const late = readings.filter(
     (e) => Date.parse(e.now) - (startMs + (e.reading.minute + 1) * MINUTE_MS) > BACKFILL_LATENESS_MS,
@@ -80,10 +97,13 @@ export function sourceFrom(events: readonly LaunchEvent[], runSheet?: Launch['ru
   const steps = timing === 'recorded' ? recordedSteps(events) : byMinuteSteps(events, launch, startMs);
   const escalatedInOriginal = new Set<string>();
   for (const e of events) if (e.type === 'alert.escalated') escalatedInOriginal.add(e.alert.id);
-  const endOfLaunch = startMs + launch.durationMinutes * MINUTE_MS + launch.graceSeconds * 1000;
+  const lasts = (l: Launch) => l.durationMinutes * MINUTE_MS + l.graceSeconds * 1000;
+  const longest = Math.max(lasts(launch), ...updates.map((e) => lasts(e.launch)));
+  const endOfLaunch = startMs + longest;
   const lastStep = steps.at(-1)?.posMs ?? endOfLaunch;
   return {
     launch,
+    finalLaunch,
     startMs,
     steps,
     escalatedInOriginal,
@@ -105,7 +125,10 @@ function recordedSteps(events: readonly LaunchEvent[]): Step[] {
   };
   for (const e of events) {
     const last = steps.at(-1);
-    if (e.type === 'reading.ingested') {
+    if (e.type === 'launch.updated') {
+      const at = Date.parse(e.at);
+      push({ kind: 'update', atMs: at, posMs: at, launch: e.launch, by: e.by });
+    } else if (e.type === 'reading.ingested') {
       const at = Date.parse(e.now);
       // One ingest command: consecutive readings recorded at the same instant.
       if (last?.kind === 'ingest' && last.atMs === at && previous?.type === 'reading.ingested')
@@ -149,7 +172,17 @@ function byMinuteSteps(events: readonly LaunchEvent[], launch: Launch, startMs: 
     steps.push({ kind: 'tick', atMs: at - 1, posMs: at - 1 });
     steps.push({ kind: 'ingest', atMs: at, posMs: at, readings: [finalReading.get(m)!] });
   }
-  const end = startMs + launch.durationMinutes * MINUTE_MS + launch.graceSeconds * 1000;
+  // Edits happen where they happened; a stable sort keeps each before the minute steps at its instant.
+  for (const e of events)
+    if (e.type === 'launch.updated') {
+      const at = Date.parse(e.at);
+      steps.push({ kind: 'update', atMs: at, posMs: at, launch: e.launch, by: e.by });
+    }
+  steps.sort((a, b) => a.posMs - b.posMs);
+  let end = startMs + launch.durationMinutes * MINUTE_MS + launch.graceSeconds * 1000;
+  for (const e of events)
+    if (e.type === 'launch.updated')
+      end = Math.max(end, startMs + e.launch.durationMinutes * MINUTE_MS + e.launch.graceSeconds * 1000);
   steps.push({
     kind: 'tick',
     atMs: Math.max(end, steps.at(-1)?.posMs ?? end),
@@ -191,7 +224,9 @@ export class TimelineRun {
               step.readings.map((reading, index) => ({ index, reading })),
               step.atMs,
             ).events
-          : tick(this.state, step.atMs);
+          : step.kind === 'update'
+            ? updateEvents(this.state, step)
+            : tick(this.state, step.atMs);
       for (const body of events) out.push({ atMs: step.posMs, body });
       this.stepIndex++;
     }
@@ -212,7 +247,7 @@ export class TimelineRun {
    * come from its tick steps, at the original instants.
    */
   private escalateDue(untilMs: number, out: TimedFact[]): void {
-    const after = this.src.launch.escalateAfterSeconds * 1000;
+    const after = this.state.launch.escalateAfterSeconds * 1000;
     for (;;) {
       let next: Alert | null = null;
       let nextAt = Infinity;
@@ -236,6 +271,12 @@ export class TimelineRun {
       out.push({ atMs: nextAt, body: events[0]! });
     }
   }
+}
+
+/** The original's edit, made again (it was accepted then, so it is now: same readings, same rules). */
+function updateEvents(state: LaunchState, step: Extract<Step, { kind: 'update' }>): LaunchEventBody[] {
+  const outcome = updateLaunch(state, step.launch, step.by, step.atMs);
+  return outcome.ok ? outcome.events : [];
 }
 
 /** The whole replay with nobody acknowledging: the facts a seek folds from. */

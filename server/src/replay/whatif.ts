@@ -24,7 +24,8 @@ export function whatIf(
   input: WhatIfInput,
   forecast: ForecastInput | undefined,
 ): WhatIfResult {
-  const original = src.launch;
+  // From the current settings: the original's edits are not replayed over the what-if's own.
+  const original = src.finalLaunch;
   const metrics = input.metrics ?? original.metrics;
   const launch: Launch = {
     ...original,
@@ -45,7 +46,9 @@ export function whatIf(
     const at = src.startMs + t * MINUTE_MS + launch.graceSeconds * 1000;
     return { kind: 'tick', atMs: at, posMs: at };
   });
-  const steps = [...src.steps, ...graceTicks].sort((a, b) => a.posMs - b.posMs);
+  const steps = [...src.steps.filter((s) => s.kind !== 'update'), ...graceTicks].sort(
+    (a, b) => a.posMs - b.posMs,
+  );
   const run = new TimelineRun({ ...src, launch, steps, escalatedInOriginal: new Set() });
   run.advanceTo(src.endMs);
   const alerts = [...run.state.alerts.values()].sort(
