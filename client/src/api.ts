@@ -66,6 +66,9 @@ export interface ForecastPreviewPoint {
 export const api = {
   launches: () => request<LaunchSummary[]>('GET', '/api/launches'),
   createLaunch: (input: LaunchInput) => request<Launch>('POST', '/api/launches', input),
+  /** Replaces a launch's settings (a whole LaunchInput); the server re-evaluates its alerts. */
+  updateLaunch: (launchId: string, input: LaunchInput) =>
+    request<Launch>('PUT', `/api/launches/${encodeURIComponent(launchId)}`, input),
   alerts: (status: 'open' | 'acknowledged' | 'cleared' | 'all' = 'all') =>
     request<Alert[]>('GET', `/api/alerts?status=${status}`),
   /** Recorded under the logged-in person's display name (the server ignores a typed `by`). */

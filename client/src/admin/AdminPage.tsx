@@ -1,6 +1,14 @@
 /** Launch setup: the form (validated with shared's LaunchInput), the live forecast preview, simulations. */
-import { useMemo, useState, type ReactNode } from 'react';
-import { METRICS, SCENARIOS, Targets, defaultPlaybook, type Metric, type Scenario } from '@warroom/shared';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  METRICS,
+  SCENARIOS,
+  Targets,
+  defaultPlaybook,
+  type LaunchSummary,
+  type Metric,
+  type Scenario,
+} from '@warroom/shared';
 import { api, ApiError } from '../api';
 import { useLang, useT } from '../hooks';
 import { metricLabel, SCENARIO_LABELS, type MessageKey } from '../i18n';
@@ -10,7 +18,9 @@ import { ForecastPreview } from './ForecastPreview';
 import { ForecastSource } from './ForecastSource';
 import { FieldError, PlaybookEditor } from './PlaybookEditor';
 import {
+  curveOf,
   errorAt,
+  formFromLaunch,
   initialForm,
   serverErrors,
   validate,
@@ -104,22 +114,71 @@ function LaunchSetup() {
   const [scenario, setScenario] = useState<Scenario>('traffic-shortfall');
   const [speed, setSpeed] = useState('30');
   const [useForm, setUseForm] = useState(false);
+  /** The launch being edited (null: a new one) and whether it has readings (开团 then stays put). */
+  const [editing, setEditing] = useState<{ id: string; locked: boolean } | null>(null);
+  const [launches, setLaunches] = useState<LaunchSummary[]>([]);
+  useEffect(() => {
+    api.launches().then(setLaunches, () => undefined);
+  }, []);
   const { input, errors: clientErrors } = useMemo(() => validate(form), [form]);
   const errors = submitted ? { ...serverIssues, ...clientErrors } : {};
   const set = <K extends keyof LaunchForm>(key: K, value: LaunchForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setServerIssues({});
   };
-  const text = (key: keyof LaunchForm, label: MessageKey, path: string, type = 'text') => (
+  const text = (key: keyof LaunchForm, label: MessageKey, path: string, type = 'text', disabled = false) => (
     <Field label={t(label)} error={errorAt(errors, path)}>
       <input
         type={type}
+        disabled={disabled}
+        {...(type === 'datetime-local' ? { step: 1 } : {})}
         data-testid={`field-${key}`}
         value={form[key] as string}
         onChange={(e) => set(key, e.target.value as never)}
       />
     </Field>
   );
+
+  const pick = async (id: string) => {
+    setSubmitted(false);
+    setServerIssues({});
+    setMessage(null);
+    if (!id) {
+      setEditing(null);
+      setForm(initialForm(Date.now()));
+      return;
+    }
+    try {
+      const s = await api.launch(id);
+      setEditing({ id, locked: s.readings.length > 0 });
+      setForm(formFromLaunch(s.launch));
+    } catch (e) {
+      setMessage(<span className="level-critical">{t('error', { msg: (e as Error).message })}</span>);
+    }
+  };
+
+  const save = async () => {
+    if (!editing) return create();
+    setSubmitted(true);
+    if (!input) {
+      setMessage(<span className="level-warning">{t('fixErrors')}</span>);
+      return;
+    }
+    try {
+      const launch = await api.updateLaunch(editing.id, input);
+      setForm(formFromLaunch(launch));
+      setLaunches((l) => l.map((x) => (x.id === launch.id ? { ...x, name: launch.name } : x)));
+      setMessage(
+        <span className="level-ok" data-testid="saved">
+          {t('editSaved', { name: launch.name })} ·{' '}
+          <Link href={`/screen/${encodeURIComponent(launch.id)}`}>{t('openScreen')}</Link>
+        </span>,
+      );
+    } catch (e) {
+      if (e instanceof ApiError) setServerIssues(serverErrors(e.details));
+      setMessage(<span className="level-critical">{t('error', { msg: (e as Error).message })}</span>);
+    }
+  };
 
   const create = async () => {
     setSubmitted(true);
@@ -129,6 +188,20 @@ function LaunchSetup() {
     }
     try {
       const launch = await api.createLaunch(input);
+      setLaunches((l) => [
+        {
+          id: launch.id,
+          name: launch.name,
+          startAt: launch.startAt,
+          durationMinutes: launch.durationMinutes,
+          timezone: launch.timezone,
+          clock: launch.clock,
+          openAlerts: 0,
+          readings: 0,
+          lastOffset: 1,
+        },
+        ...l,
+      ]);
       setMessage(
         <span className="level-ok" data-testid="created">
           {t('created', { name: launch.name })} ·{' '}
@@ -172,16 +245,34 @@ function LaunchSetup() {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void create();
+          void save();
         }}
       >
-        <h1>{t('adminTitle')}</h1>
+        <div className="admin-form-head">
+          <h1>{editing ? t('editTitle') : t('adminTitle')}</h1>
+          <label className="edit-pick">
+            <span>{t('editPick')}</span>
+            <select
+              data-testid="edit-pick"
+              value={editing?.id ?? ''}
+              onChange={(e) => void pick(e.target.value)}
+            >
+              <option value="">{t('editNew')}</option>
+              {launches.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name} · {l.startAt.slice(0, 16).replace('T', ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {editing?.locked && <p className="edit-note">{t('editLocked')}</p>}
         <div className="grid">
           <Field label={t('fName')} error={errorAt(errors, 'name')} wide>
             <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} />
           </Field>
-          {text('startAt', 'fStartAt', 'startAt', 'datetime-local')}
-          {text('timezone', 'fTimezone', 'timezone')}
+          {text('startAt', 'fStartAt', 'startAt', 'datetime-local', !!editing?.locked)}
+          {text('timezone', 'fTimezone', 'timezone', 'text', !!editing?.locked)}
           {text('duration', 'fDuration', 'durationMinutes', 'number')}
           {text('uv', 'fTargetUv', 'targets.uv', 'number')}
           {text('units', 'fTargetUnits', 'targets.units', 'number')}
@@ -210,19 +301,29 @@ function LaunchSetup() {
         <h2>{t('playbook')}</h2>
         <PlaybookEditor playbook={form.playbook} errors={errors} onChange={(p) => set('playbook', p)} />
         <div className="actions">
-          <button type="submit" className="btn btn-primary" data-testid="create-launch">
-            {t('create')}
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid={editing ? 'save-launch' : 'create-launch'}
+          >
+            {editing ? t('editSave') : t('create')}
           </button>
           <span data-testid="admin-message">{message}</span>
         </div>
       </form>
       <aside className="admin-side">
+        {editing && curveOf(form) && form.keptCurveFor != null && (
+          <p className="edit-note" data-testid="kept-curve">
+            {t('editKeptCurve')}
+          </p>
+        )}
         <ForecastSource
+          key={editing?.id ?? 'new'}
           startAt={form.startAt}
           timezone={form.timezone}
           durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
           targets={targets}
-          onCurve={(points) => set('forecastPoints', points)}
+          onCurve={(points) => setForm((f) => ({ ...f, forecastPoints: points, keptCurveFor: null }))}
         />
         <ForecastPreview
           startAt={form.startAt}
@@ -230,7 +331,7 @@ function LaunchSetup() {
           durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
           targets={targets}
           checkpoints={input?.checkpoints ?? []}
-          curve={form.forecastPoints}
+          curve={curveOf(form)}
         />
         <section className="sim">
           <h2>{t('simTitle')}</h2>

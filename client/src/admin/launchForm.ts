@@ -7,6 +7,7 @@ import {
   formatIsoInZone,
   LaunchInput,
   type ForecastPoint,
+  type Launch,
   type Metric,
   type PlaybookEntry,
 } from '@warroom/shared';
@@ -30,6 +31,49 @@ export interface LaunchForm {
   playbook: PlaybookEntry[];
   /** A curve from a CSV or a past launch; null: the template drawn from the targets. */
   forecastPoints: ForecastPoint[] | null;
+  /**
+   * Editing: the targets (uv/units/gmv text) the stored curve was loaded with. The curve is kept
+   * while the targets stay so; once they change the template is drawn from the new ones.
+   */
+  keptCurveFor?: string | null;
+}
+
+const targetsKey = (f: Pick<LaunchForm, 'uv' | 'units' | 'gmv'>) => `${f.uv}|${f.units}|${f.gmv}`;
+
+/** The curve the form will send: its own, or none (the template from the targets). */
+export function curveOf(f: LaunchForm): ForecastPoint[] | null {
+  if (!f.forecastPoints) return null;
+  if (f.keptCurveFor != null && f.keptCurveFor !== targetsKey(f)) return null;
+  return f.forecastPoints;
+}
+
+/** The form prefilled from a stored launch, for editing (times in the launch's zone). */
+export function formFromLaunch(l: Launch): LaunchForm {
+  const sum = (m: 'uv' | 'units' | 'gmv') => Math.round(l.forecast.reduce((s, p) => s + p[m], 0));
+  const targets = l.targets ?? { uv: sum('uv'), units: sum('units'), gmv: sum('gmv') };
+  const base = {
+    uv: String(targets.uv),
+    units: String(targets.units),
+    gmv: String(targets.gmv),
+  };
+  return {
+    name: l.name,
+    // The stored startAt is already written in its zone: keep the seconds so an unchanged 开团 stays put.
+    startAt: l.startAt.slice(0, 19),
+    timezone: l.timezone,
+    duration: String(l.durationMinutes),
+    ...base,
+    stock: l.stock === null ? '' : String(l.stock),
+    price: l.price === null ? '' : String(l.price),
+    checkpoints: l.checkpoints.join(', '),
+    tolerancePct: String(Math.round(l.tolerance * 1e8) / 1e6),
+    metrics: [...l.metrics],
+    escalateAfter: String(l.escalateAfterSeconds),
+    grace: String(l.graceSeconds),
+    playbook: structuredClone(l.playbook),
+    forecastPoints: l.forecast.map((p) => ({ ...p })),
+    keptCurveFor: targetsKey(base),
+  };
 }
 
 export function initialForm(nowMs: number): LaunchForm {
@@ -81,7 +125,7 @@ export function toLaunchInput(f: LaunchForm): unknown {
     escalateAfterSeconds: num(f.escalateAfter),
     graceSeconds: num(f.grace),
     playbook: f.playbook,
-    forecast: f.forecastPoints ?? { template: targets },
+    forecast: curveOf(f) ?? { template: targets },
   };
 }
 
