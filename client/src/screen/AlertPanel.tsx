@@ -61,19 +61,20 @@ function AlertBody({ alert, state, nowMs }: { alert: Alert; state: LaunchState; 
           : t('actualVsForecast', { actual: value(alert.actual), forecast: value(alert.forecast) })}
       </div>
       <div className="alert-plan" data-testid="alert-plan">
+        {/* One line per child, so lines that do not fit drop out whole (see alert.css). */}
         <div>
           {t('plan')}: <span className="plan-title">{alert.plan.title}</span>
         </div>
-        {alert.plan.owners.map((o) => (
+        {alert.plan.owners.flatMap((o) => [
           <div key={o.role}>
             {t('owner')} <span className="owner">{roleLabel(lang, o.role)}</span>
-            <ul>
-              {o.actions.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ul>
-          </div>
-        ))}
+          </div>,
+          ...o.actions.map((a) => (
+            <div key={`${o.role}/${a}`} className="plan-action">
+              {a}
+            </div>
+          )),
+        ])}
       </div>
       {open ? (
         <div className="alert-foot num" data-testid="alert-ack-state" data-status="open">
