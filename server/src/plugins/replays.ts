@@ -15,6 +15,7 @@ import {
 } from '@warroom/shared';
 import type { z } from 'zod';
 import { HttpError, parseInput } from '../http-errors';
+import { namedPush } from './pushes';
 import { personName } from '../routes/replays';
 import { ReplayManager } from '../replay/manager';
 import type { Replay } from '../replay/replay';
@@ -43,32 +44,12 @@ export default fp(
     const facts = (r: Replay, events: readonly LaunchEvent[]) => {
       if (!watched(r)) return;
       const room = io.to(replayRoom(r.id));
+      const clock = () => ({ now: r.info().now, speed: r.effectiveSpeed });
       for (const e of events) {
-        const base = { launchId: e.launchId, replayId: r.id, offset: e.offset };
-        switch (e.type) {
-          case 'reading.ingested':
-            room.emit('reading', { ...base, reading: e.reading });
-            break;
-          case 'checkpoint.evaluated':
-            room.emit('checkpoint', { ...base, result: e.result });
-            break;
-          case 'alert.raised':
-          case 'alert.updated':
-            room.emit('alert', {
-              ...base,
-              alert: e.alert,
-              change: e.type === 'alert.raised' ? 'raised' : 'updated',
-            });
-            break;
-          case 'alert.acknowledged':
-            room.emit('alert:ack', { ...base, alert: e.alert });
-            break;
-          case 'alert.escalated':
-            room.emit('alert:escalated', { ...base, alert: e.alert });
-            break;
-          default:
-            room.emit('clock', { ...base, now: r.info().now, speed: r.effectiveSpeed });
-        }
+        const push = namedPush(e, { launchId: e.launchId, replayId: r.id, offset: e.offset }, clock);
+        // A replay's launch.created still moves its offset on: push it as a clock tick.
+        if (push) room.emit(push.event, push.payload as never);
+        else room.emit('clock', { launchId: e.launchId, replayId: r.id, offset: e.offset, ...clock() });
       }
     };
 

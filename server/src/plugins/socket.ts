@@ -26,6 +26,7 @@ import { type Access, actorName, allowed } from '../accounts/policy';
 import { HttpError, parseInput } from '../http-errors';
 import { SESSION_COOKIE, resolvePrincipal } from './auth';
 import type { LaunchRuntime } from '../launches/runtime';
+import { namedPush } from './pushes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -291,43 +292,11 @@ function broadcast(
   if ((rooms.get(launchRoom(rt.id))?.size ?? 0) === batched && (rooms.get(INBOX)?.size ?? 0) === 0) return;
   const room = io.local.to(launchRoom(rt.id)).except(batchRoom(rt.id));
   const both = io.local.to([launchRoom(rt.id), INBOX]).except(batchRoom(rt.id));
+  const clock = () => ({ now: new Date(rt.clock.now()).toISOString(), speed: rt.clock.speed });
   for (const e of events) {
-    const base = { launchId: e.launchId, offset: e.offset };
-    switch (e.type) {
-      case 'reading.ingested':
-        room.emit('reading', { ...base, reading: e.reading });
-        break;
-      case 'checkpoint.evaluated':
-        room.emit('checkpoint', { ...base, result: e.result });
-        break;
-      case 'alert.raised':
-        both.emit('alert', { ...base, alert: e.alert, change: 'raised' });
-        break;
-      case 'alert.updated':
-        both.emit('alert', { ...base, alert: e.alert, change: 'updated' });
-        break;
-      case 'alert.acknowledged':
-        both.emit('alert:ack', { ...base, alert: e.alert });
-        break;
-      case 'alert.escalated':
-        both.emit('alert:escalated', { ...base, alert: e.alert });
-        break;
-      case 'clock.advanced':
-      case 'simulation.started':
-      case 'simulation.stopped':
-        room.emit('clock', { ...base, now: new Date(rt.clock.now()).toISOString(), speed: rt.clock.speed });
-        break;
-      case 'runsheet.updated':
-        room.emit('runsheet', { ...base, change: 'updated', runSheet: e.runSheet });
-        break;
-      case 'runsheet.task.done':
-        room.emit('runsheet', { ...base, change: 'done', tick: { taskId: e.taskId, by: e.by, at: e.at } });
-        break;
-      case 'launch.updated':
-        room.emit('launch', { ...base, launch: e.launch, by: e.by, at: e.at });
-        break;
-      case 'launch.created':
-        break;
-    }
+    const push = namedPush(e, { launchId: e.launchId, offset: e.offset }, clock);
+    if (!push) continue;
+    // Typed per event by namedPush; the emitter's overloads cannot follow a computed name.
+    (push.inbox ? both : room).emit(push.event, push.payload as never);
   }
 }
