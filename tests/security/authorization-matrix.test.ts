@@ -190,6 +190,11 @@ const ROUTES: Record<string, Builder> = {
   'GET /api/launches': () => ({ url: '/api/launches' }),
   'POST /api/launches': () => ({ url: '/api/launches', ...json(pastLaunchInput()) }),
   'GET /api/launches/:id': () => ({ url: `/api/launches/${launch.id}` }),
+  // The same settings again (only the name changes): allowed for admins, refused for everyone else.
+  'PUT /api/launches/:id': () => ({
+    url: `/api/launches/${launch.id}`,
+    ...json({ ...pastLaunchInput(), startAt: launch.startAt, name: `${launch.name} ·` }),
+  }),
   'GET /api/launches/:id/events': () => ({ url: `/api/launches/${launch.id}/events?after=0` }),
   'POST /api/forecast/preview': () => ({
     url: '/api/forecast/preview',

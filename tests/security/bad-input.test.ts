@@ -281,6 +281,7 @@ const SPECS: Record<string, RouteSpec> = {
   'GET /api/launches': { body: 'none' },
   'POST /api/launches': { body: 'strict' },
   'GET /api/launches/:id': { body: 'none' },
+  'PUT /api/launches/:id': { body: 'strict' },
   'GET /api/launches/:id/events': { body: 'none', query: { after: badInt } },
   'POST /api/forecast/preview': { body: 'strict' },
   'POST /api/launches/:id/readings': { body: 'strict', limit: 4 * 1024 * 1024 },
