@@ -13,14 +13,10 @@
  * settle, then t0 = now, POST minute T−1 — that completes T, which breaches (uv +100%) and raises
  * one alert — and collect when each client saw `alert` for T. The first round is a warm-up.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { FromChild, ToChild } from './alert-clients';
 import {
   type BenchResult,
   type Figure,
   HOST,
-  ROOT,
   authenticate,
   createLaunches,
   fmt,
@@ -28,14 +24,13 @@ import {
   jsonClient,
   latencySummary,
   log,
-  onCleanup,
   pastLaunch,
   reading,
   sleep,
   startServer,
-  stopChild,
   wallNow,
 } from './lib';
+import { Child } from './client-process';
 
 const NAME = 'alert-latency';
 const CLIENTS = 1000;
@@ -45,66 +40,6 @@ const DURATION_MINUTES = 180;
 const SETTLE_MS = 400;
 const COLLECT_TIMEOUT_MS = 5000;
 const TARGET_P99_MS = 50;
-
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-/** A forked tsx child speaking the alert-clients IPC protocol. */
-class Child {
-  private waiters: { match: (m: FromChild) => boolean; resolve: (m: FromChild) => void }[] = [];
-  readonly frames: string[] = [];
-
-  constructor(readonly proc: ChildProcess) {
-    proc.on('message', (m: FromChild) => {
-      if (m.type === 'frame') this.frames.push(m.frame);
-      const i = this.waiters.findIndex((w) => w.match(m));
-      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
-    });
-  }
-
-  static fork(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-    const proc = fork(here(file), args, {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const child = new Child(proc);
-    onCleanup(() => stopChild(proc, 2000));
-    return child;
-  }
-
-  next<T extends FromChild['type']>(
-    type: T,
-    timeoutMs: number,
-    match: (m: Extract<FromChild, { type: T }>) => boolean = () => true,
-  ): Promise<Extract<FromChild, { type: T }>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" from a client process`)), timeoutMs);
-      const onExit = () => reject(new Error(`a client process exited while waiting for "${type}"`));
-      this.proc.once('exit', onExit);
-      this.waiters.push({
-        match: (m) =>
-          m.type === 'error'
-            ? (reject(new Error(m.message)), true)
-            : m.type === type && match(m as Extract<FromChild, { type: T }>),
-        resolve: (m) => {
-          clearTimeout(timer);
-          this.proc.off('exit', onExit);
-          resolve(m as Extract<FromChild, { type: T }>);
-        },
-      });
-    });
-  }
-
-  send(m: ToChild): void {
-    this.proc.send(m);
-  }
-
-  async stop(): Promise<void> {
-    if (this.proc.connected) this.send({ type: 'stop' });
-    await stopChild(this.proc, 2000);
-  }
-}
 
 async function startClients(args: (n: number) => string[]): Promise<Child[]> {
   const per = CLIENTS / PROCESSES;

@@ -15,14 +15,11 @@
  *
  * Each set-up uses its own key prefix, deleted afterwards. Prints a table and a JSON line.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import type { FromChild, ToChild } from './alert-clients';
+import { Child } from './client-process';
 import {
   type IngestReply,
-  ROOT,
   type ServerHandle,
   authenticate,
   cleanupAll,
@@ -36,7 +33,6 @@ import {
   reading,
   sleep,
   startServer,
-  stopChild,
   wallNow,
 } from './lib';
 
@@ -51,58 +47,6 @@ const COLLECT_TIMEOUT_MS = 5000;
 const TARGET_P99_MS = 60;
 const TARGET_HOP_MS = 10;
 const TARGET_INGEST = 50_000;
-
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-class Child {
-  private waiters: { match: (m: FromChild) => boolean; resolve: (m: FromChild) => void }[] = [];
-
-  constructor(readonly proc: ChildProcess) {
-    proc.on('message', (m: FromChild) => {
-      const i = this.waiters.findIndex((w) => w.match(m));
-      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
-    });
-  }
-
-  static fork(args: string[]): Child {
-    const proc = fork(here('./alert-clients.ts'), args, {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    onCleanup(() => stopChild(proc, 2000));
-    return new Child(proc);
-  }
-
-  next<T extends FromChild['type']>(
-    type: T,
-    timeoutMs: number,
-    match: (m: Extract<FromChild, { type: T }>) => boolean = () => true,
-  ): Promise<Extract<FromChild, { type: T }>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" from a client process`)), timeoutMs);
-      this.waiters.push({
-        match: (m) =>
-          m.type === 'error'
-            ? (reject(new Error(m.message)), true)
-            : m.type === type && match(m as Extract<FromChild, { type: T }>),
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Extract<FromChild, { type: T }>);
-        },
-      });
-    });
-  }
-
-  send(m: ToChild): void {
-    this.proc.send(m);
-  }
-
-  async stop(): Promise<void> {
-    if (this.proc.connected) this.send({ type: 'stop' });
-    await stopChild(this.proc, 2000);
-  }
-}
 
 async function deletePrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: false });
@@ -171,7 +115,7 @@ async function latencyRun(nodes: ServerHandle[]): Promise<LatencyRun> {
       }
     const per = CLIENTS / PROCESSES;
     const children = Array.from({ length: PROCESSES }, (_, i) =>
-      Child.fork([
+      Child.fork('./alert-clients.ts', [
         'socketio',
         nodes[i % nodes.length]!.url,
         String(per),
