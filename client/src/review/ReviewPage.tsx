@@ -1,6 +1,6 @@
 /** 活动总结: the launch against its plan — targets, checkpoints, alerts, run sheet, curves — and exports. */
 import { useEffect, useState } from 'react';
-import { type LaunchReview, REVIEW_KPI_LABELS, type ReviewKpi } from '@warroom/shared';
+import { type LaunchReview, type Metric, REVIEW_KPI_LABELS, type ReviewKpi } from '@warroom/shared';
 import { api } from '../api';
 import { useLang, useT } from '../hooks';
 import { formatCount, formatDeviation, formatMoney, formatPercent } from '../format';
@@ -92,28 +92,7 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
         <div className="review-grid">
           <section>
             <h2>{t('topDeviations')}</h2>
-            <table className="review-table" data-testid="review-top">
-              <thead>
-                <tr>
-                  <th>{t('checkpointCol')}</th>
-                  <th>{t('metricCol')}</th>
-                  <th>{t('actualCol')}</th>
-                  <th>{t('forecastCol')}</th>
-                  <th>{t('deviationCol')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.topDeviations.map((c) => (
-                  <tr key={`${c.checkpoint}/${c.metric}`} className={c.breach ? 'breach' : ''}>
-                    <td className="num">T+{c.checkpoint}</td>
-                    <td>{metricLabel(lang, c.metric)}</td>
-                    <td className="num">{formatCount(lang, c.actual, c.metric === 'gmv' ? 2 : 0)}</td>
-                    <td className="num">{formatCount(lang, c.forecast, c.metric === 'gmv' ? 2 : 0)}</td>
-                    <td className="num">{dev(lang, c.deviation)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DeviationTable testId="review-top" rows={r.topDeviations} lang={lang} />
             <h2>{t('runSheet')}</h2>
             <table className="review-table" data-testid="review-runsheet">
               <thead>
@@ -173,35 +152,59 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
               </tbody>
             </table>
             <h2>{t('checkpointsTitle')}</h2>
-            <table className="review-table" data-testid="review-checkpoints">
-              <thead>
-                <tr>
-                  <th>{t('checkpointCol')}</th>
-                  <th>{t('metricCol')}</th>
-                  <th>{t('actualCol')}</th>
-                  <th>{t('forecastCol')}</th>
-                  <th>{t('deviationCol')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.checkpoints.map((c) => (
-                  <tr key={`${c.checkpoint}/${c.metric}`} className={c.breach ? 'breach' : ''}>
-                    <td className="num">
-                      T+{c.checkpoint}
-                      {c.complete ? '' : ' ?'}
-                    </td>
-                    <td>{metricLabel(lang, c.metric)}</td>
-                    <td className="num">{formatCount(lang, c.actual, c.metric === 'gmv' ? 2 : 0)}</td>
-                    <td className="num">{formatCount(lang, c.forecast, c.metric === 'gmv' ? 2 : 0)}</td>
-                    <td className="num">{dev(lang, c.deviation)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DeviationTable testId="review-checkpoints" rows={r.checkpoints} lang={lang} />
           </section>
         </div>
         <WhatIfPanel launchId={launchId} actual={r.alerts} />
       </main>
     </div>
+  );
+}
+
+/** Checkpoint × metric rows: actual, forecast, deviation (the top deviations and every checkpoint). */
+function DeviationTable({
+  rows,
+  testId,
+  lang,
+}: {
+  rows: readonly {
+    checkpoint: number;
+    metric: Metric;
+    actual: number;
+    forecast: number;
+    deviation: number | null;
+    breach: unknown;
+    complete?: boolean;
+  }[];
+  testId: string;
+  lang: Lang;
+}) {
+  const t = useT();
+  return (
+    <table className="review-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t('checkpointCol')}</th>
+          <th>{t('metricCol')}</th>
+          <th>{t('actualCol')}</th>
+          <th>{t('forecastCol')}</th>
+          <th>{t('deviationCol')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => (
+          <tr key={`${c.checkpoint}/${c.metric}`} className={c.breach ? 'breach' : ''}>
+            <td className="num">
+              T+{c.checkpoint}
+              {c.complete === false ? ' ?' : ''}
+            </td>
+            <td>{metricLabel(lang, c.metric)}</td>
+            <td className="num">{formatCount(lang, c.actual, c.metric === 'gmv' ? 2 : 0)}</td>
+            <td className="num">{formatCount(lang, c.forecast, c.metric === 'gmv' ? 2 : 0)}</td>
+            <td className="num">{dev(lang, c.deviation)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
