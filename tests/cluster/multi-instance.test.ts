@@ -3,7 +3,8 @@
  * same time, so the instances race for the same offsets), every screen gets every alert exactly
  * once with one alert id per breach; killing the instance that holds a launch's tick lease just
  * before a checkpoint's grace deadline still gets that checkpoint evaluated, once; a simulation
- * whose instance dies is taken over.
+ * whose instance dies is taken over; an import into one instance while the other posts readings to
+ * the same launch survives the offset conflicts.
  */
 import { randomBytes } from 'node:crypto';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
@@ -27,7 +28,10 @@ const servers: ServerProcess[] = [];
 const sockets: ClientSocket[] = [];
 const prefixes: string[] = [];
 
-async function cluster(n = 2): Promise<{ prefix: string; nodes: ServerProcess[] }> {
+async function cluster(
+  n = 2,
+  env: Record<string, string> = {},
+): Promise<{ prefix: string; nodes: ServerProcess[] }> {
   const prefix = `wrtest:cluster-${randomBytes(4).toString('hex')}:`;
   prefixes.push(prefix);
   const nodes: ServerProcess[] = [];
@@ -35,6 +39,7 @@ async function cluster(n = 2): Promise<{ prefix: string; nodes: ServerProcess[] 
     const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), {
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
+      ...env,
     });
     servers.push(s);
     nodes.push(s);
@@ -238,6 +243,68 @@ describe('two instances on one Redis', () => {
         what: 'B to take the simulation over',
       });
       expectCleanLog(await log(b, launchId));
+    },
+    TIMEOUT,
+  );
+  it(
+    'an import into A while B posts readings to the same launch: every row accepted once, no minute twice',
+    async () => {
+      // Small batches: many appends of the import race with B's.
+      const { nodes } = await cluster(2, { WARROOM_IMPORT_BATCH_ROWS: '100' });
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const created = await a.request('POST', '/api/launches', pastLaunchInput({}, 30));
+      expect(created.status).toBe(201);
+      const launch = created.body as Launch;
+      await waitFor(async () => (await b.request('GET', `/api/launches/${launch.id}`)).status === 200, {
+        what: 'B to load the launch A created',
+      });
+      // The preheat day (minutes −1440 … −1) from the file; minutes 0 … 59 from B, one by one.
+      const rows = 24 * 60;
+      const csv =
+        'minute,uv,units,gmv\n' +
+        Array.from({ length: rows }, (_, i) => `${i - rows},${3 + (i % 7)},1,${50 + i}\n`).join('');
+      let importing = true;
+      let posted = 0;
+      const poster = (async () => {
+        for (let minute = 0; importing && minute < 60; minute++) {
+          const r = await b.request(
+            'POST',
+            `/api/launches/${launch.id}/readings`,
+            readings(minute, minute + 1),
+          );
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          posted++;
+        }
+      })();
+      const res = await fetch(`${a.url}/api/launches/${launch.id}/imports`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie: await a.adminCookie() },
+        body: csv,
+      });
+      importing = false;
+      await poster;
+      const report = (await res.json()) as { accepted: number; duplicates: number; rejectedRows: number };
+      expect(res.status, JSON.stringify(report)).toBe(200);
+      expect(report).toMatchObject({ accepted: rows, duplicates: 0, rejectedRows: 0 });
+      expect(posted).toBeGreaterThan(0);
+
+      // Each instance has folded what the other wrote (it catches up on notifications).
+      const events = await waitFor(
+        async () => {
+          const [ea, eb] = [await log(a, launch.id), await log(b, launch.id)];
+          return ea.length === eb.length &&
+            ea.some((e) => e.type === 'reading.ingested' && e.reading.minute === posted - 1)
+            ? ea
+            : null;
+        },
+        { what: 'both instances to hold the whole log' },
+      );
+      expectCleanLog(events);
+      const minutes = events.flatMap((e) => (e.type === 'reading.ingested' ? [e.reading.minute] : []));
+      expect(minutes.length).toBe(new Set(minutes).size);
+      expect(minutes.filter((m) => m < 0)).toHaveLength(rows);
+      expect(minutes.filter((m) => m >= 0)).toHaveLength(posted);
+      expectCleanLog(await log(b, launch.id));
     },
     TIMEOUT,
   );

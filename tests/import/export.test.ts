@@ -107,9 +107,9 @@ describe('export → import', () => {
             plan,
             {
               state: () => state,
-              now: () => Date.parse('2026-01-01T00:00:00Z'),
               driven: () => false,
-              commit: async () => undefined,
+              execute: async (decide) =>
+                Promise.resolve(decide(state, Date.parse('2026-01-01T00:00:00Z')).result),
             },
             { dryRun: false },
           );

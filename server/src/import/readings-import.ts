@@ -1,10 +1,13 @@
 /**
  * Readings from a CSV into a launch, through the engine like any other reading, in batches.
  *
- * Each batch is decided by `ingest` and made durable by the launch's commit before the next batch
- * is read (so the file streams: memory holds one batch, not the file). If a write fails, the
- * batches before it stay stored, the report says through which line, and the import stops; running
- * the same import again stores the rest, because rows already stored count as duplicates.
+ * Each batch is decided by `ingest` and made durable through the launch's `execute` before the next
+ * batch is read (so the file streams: memory holds one batch, not the file). A batch's decision is
+ * re-runnable: when another instance appended to the launch first (an offset conflict under Redis),
+ * the runtime catches up and the batch is decided again against the new state; the report counts a
+ * batch only once it is stored. If a write fails otherwise, the batches before it stay stored, the
+ * report says through which line, and the import stops; running the same import again stores the
+ * rest, because rows already stored count as duplicates.
  *
  * Missing values (an empty cell, a column the file does not have) never become a silent zero: they
  * keep what is stored for that minute — so a traffic export and a sales export of the same minutes
@@ -14,16 +17,16 @@
  * minute.
  */
 import {
+  type ImportProblem,
   type ImportProgress,
   type ImportReport,
-  type LaunchEventBody,
   type Reading,
   type ReadingInput,
   METRICS,
   PREHEAT_MINUTES,
 } from '@warroom/shared';
 import { type LaunchState, ingest, tick } from '../engine/index';
-import type { LaunchRuntime } from '../launches/runtime';
+import type { Decide, LaunchRuntime } from '../launches/runtime';
 import { type ColumnPlan } from './columns';
 import { ImportStorageError } from './errors';
 import type { CsvFile } from './records';
@@ -38,19 +41,21 @@ const PROGRESS_EVERY_MS = 250;
 /** Where an import's readings go: a launch runtime, or a scratch copy of its state for a dry run. */
 export interface ReadingsTarget {
   state(): LaunchState;
-  now(): number;
   /** A simulation drives this launch's clock: do not tick it. */
   driven(): boolean;
-  commit(events: LaunchEventBody[]): Promise<unknown>;
+  /**
+   * Decides a batch against the current state and stores its facts; `decide` may run more than
+   * once (after another instance appended first), each time against the state caught up.
+   */
+  execute<T>(decide: Decide<T>): Promise<T>;
 }
 
 export function runtimeTarget(rt: LaunchRuntime): ReadingsTarget {
   return {
     // Read afresh each time: a failed commit replaces the runtime's state object.
     state: () => rt.state,
-    now: () => rt.clock.now(),
     driven: () => rt.driven,
-    commit: (events) => rt.commit(events),
+    execute: (decide) => rt.execute(decide),
   };
 }
 
@@ -63,9 +68,8 @@ export function dryRunTarget(rt: LaunchRuntime): ReadingsTarget {
   const scratch: LaunchState = { ...structuredClone(rest), launch, forecastPrefix };
   return {
     state: () => scratch,
-    now: () => rt.clock.now(),
     driven: () => rt.driven,
-    commit: async () => undefined,
+    execute: async (decide) => Promise.resolve(decide(scratch, rt.clock.now()).result),
   };
 }
 
@@ -76,6 +80,19 @@ export interface ImportRun {
   totalBytes?: number | null;
   onProgress?: (p: ImportProgress) => void;
   batchRows?: number;
+}
+
+/** What one batch adds to the report, counted only once the batch is stored. */
+interface BatchTally {
+  accepted: number;
+  duplicates: number;
+  rejects: ImportProblem[][];
+  covered: number[];
+  /** Lines this batch set for minutes (0: the engine rejected the row, the minute is free again). */
+  seen: Map<number, number>;
+  checkpointsEvaluated: number;
+  alertsRaised: number;
+  alertsUpdated: number;
 }
 
 function sameReading(a: Reading, b: Reading): boolean {
@@ -118,59 +135,92 @@ export async function importReadings(
   const batchRows = run.batchRows ?? IMPORT_BATCH_ROWS;
   let batch: Row[] = [];
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    const state = target.state();
+  /**
+   * One batch's decision against `state`, with everything it would add to the report kept aside:
+   * the runtime may run it again (after catching up), and only the run that was stored counts.
+   */
+  const decideBatch = (rows: readonly Row[], state: LaunchState, now: number) => {
+    const tally: BatchTally = {
+      accepted: 0,
+      duplicates: 0,
+      rejects: [],
+      covered: [],
+      seen: new Map(),
+      checkpointsEvaluated: 0,
+      alertsRaised: 0,
+      alertsUpdated: 0,
+    };
     const pending = new Map<number, { line: number; reading: Reading }>();
-    for (const row of rows) decide(state, row, pending);
+    for (const row of rows) decide(state, row, pending, tally);
     const lineMinute = new Map<number, number>();
     for (const { line, reading } of pending.values()) lineMinute.set(line, reading.minute);
     const inputs = [...pending.values()].map(({ line, reading }) => ({
       index: line,
       reading: reading as ReadingInput,
     }));
-    const now = target.now();
     const outcome = ingest(state, inputs, now);
-    report.accepted += outcome.accepted;
-    report.duplicates += outcome.duplicates;
+    tally.accepted += outcome.accepted;
+    tally.duplicates += outcome.duplicates;
     const rejectedLines = new Set<number>();
     for (const r of outcome.rejected) {
       const minute = lineMinute.get(r.index);
-      if (minute !== undefined) seenLine[minute - lowest] = 0;
+      if (minute !== undefined) tally.seen.set(minute, 0);
       rejectedLines.add(r.index);
-      report.reject([{ line: r.index, column: plan.time.header, message: r.message }]);
+      tally.rejects.push([{ line: r.index, column: plan.time.header, message: r.message }]);
     }
     for (const { line, reading } of pending.values())
-      if (!rejectedLines.has(line)) report.covered(reading.minute);
+      if (!rejectedLines.has(line)) tally.covered.push(reading.minute);
     const events = [...outcome.events, ...(target.driven() ? [] : tick(state, now))];
     for (const e of events) {
-      if (e.type === 'checkpoint.evaluated') report.checkpointsEvaluated++;
-      else if (e.type === 'alert.raised') report.alertsRaised++;
-      else if (e.type === 'alert.updated') report.alertsUpdated++;
+      if (e.type === 'checkpoint.evaluated') tally.checkpointsEvaluated++;
+      else if (e.type === 'alert.raised') tally.alertsRaised++;
+      else if (e.type === 'alert.updated') tally.alertsUpdated++;
     }
+    return { events, result: tally };
+  };
+
+  const count = (tally: BatchTally) => {
+    report.accepted += tally.accepted;
+    report.duplicates += tally.duplicates;
+    for (const problems of tally.rejects) report.reject(problems);
+    for (const minute of tally.covered) report.covered(minute);
+    for (const [minute, line] of tally.seen) seenLine[minute - lowest] = line;
+    report.checkpointsEvaluated += tally.checkpointsEvaluated;
+    report.alertsRaised += tally.alertsRaised;
+    report.alertsUpdated += tally.alertsUpdated;
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    let tally: BatchTally;
     try {
-      await target.commit(events);
+      tally = await target.execute((state, now) => decideBatch(rows, state, now));
     } catch (e) {
-      report.accepted -= outcome.accepted;
       throw new ImportStorageError(report.build(), e);
     }
+    count(tally);
     report.storedThroughLine = rows[rows.length - 1]!.line;
     run.onProgress?.(progress());
   };
 
-  const decide = (state: LaunchState, row: Row, pending: Map<number, { line: number; reading: Reading }>) => {
+  const decide = (
+    state: LaunchState,
+    row: Row,
+    pending: Map<number, { line: number; reading: Reading }>,
+    tally: BatchTally,
+  ) => {
     const { line } = row;
     if (row.problems.length > 0 || row.minute === null) {
-      report.reject(row.problems);
+      tally.rejects.push(row.problems);
       return;
     }
     const minute = row.minute;
     const base = pending.get(minute)?.reading ?? state.readings.get(minute);
     if (row.repeatsPrevious) {
-      report.duplicates++;
-      report.covered(minute);
+      tally.duplicates++;
+      tally.covered.push(minute);
       return;
     }
     const reading = { minute } as Reading;
@@ -193,16 +243,16 @@ export async function importReadings(
       }
     }
     if (problems.length > 0) {
-      report.reject(problems);
+      tally.rejects.push(problems);
       return;
     }
-    const seen = seenLine[minute - lowest]!;
+    const seen = tally.seen.get(minute) ?? seenLine[minute - lowest]!;
     if (seen !== 0) {
       if (base && sameReading(base, reading)) {
-        report.duplicates++;
-        report.covered(minute);
+        tally.duplicates++;
+        tally.covered.push(minute);
       } else {
-        report.reject([
+        tally.rejects.push([
           {
             line,
             column: plan.time.header,
@@ -212,10 +262,10 @@ export async function importReadings(
       }
       return;
     }
-    seenLine[minute - lowest] = line;
+    tally.seen.set(minute, line);
     if (base && sameReading(base, reading)) {
-      report.duplicates++;
-      report.covered(minute);
+      tally.duplicates++;
+      tally.covered.push(minute);
       return;
     }
     pending.set(minute, { line, reading });

@@ -46,6 +46,8 @@ const DRAIN_MS = 30_000;
 export interface ImportRoutesOptions {
   /** Largest CSV accepted; default WARROOM_IMPORT_MAX_BYTES or 100 MiB. */
   maxBytes?: number;
+  /** Rows per engine call and durable write; default WARROOM_IMPORT_BATCH_ROWS or 5000. */
+  batchRows?: number;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -71,6 +73,7 @@ interface Upload {
 export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app, opts) => {
   const maxBytes =
     opts.maxBytes ?? (Number(process.env.WARROOM_IMPORT_MAX_BYTES) || DEFAULT_IMPORT_MAX_BYTES);
+  const batchRows = opts.batchRows ?? (Number(process.env.WARROOM_IMPORT_BATCH_ROWS) || undefined);
   const tooLarge = (size: string) =>
     new HttpError(
       413,
@@ -184,7 +187,7 @@ export const importRoutes: FastifyPluginAsync<ImportRoutesOptions> = async (app,
     }
     const dryRun = query.dryRun === true;
     const target = dryRun ? dryRunTarget(rt) : runtimeTarget(rt);
-    const run = { dryRun, bytesRead: up.bytesRead, totalBytes: up.totalBytes };
+    const run = { dryRun, bytesRead: up.bytesRead, totalBytes: up.totalBytes, batchRows };
     // Who imported what into which launch: a real import is an audited change (a preview is not).
     const audited = async (report: ImportReport): Promise<ImportReport> => {
       if (!dryRun)
