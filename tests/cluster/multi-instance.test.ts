@@ -4,12 +4,13 @@
  * once with one alert id per breach; killing the instance that holds a launch's tick lease just
  * before a checkpoint's grace deadline still gets that checkpoint evaluated, once; a simulation
  * whose instance dies is taken over; an import into one instance while the other posts readings to
- * the same launch survives the offset conflicts.
+ * the same launch survives the offset conflicts; a replay whose instance dies is rebuilt on the
+ * other where it stood, with the trainee's acknowledgement.
  */
 import { randomBytes } from 'node:crypto';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Alert, Launch, LaunchEvent, LaunchSnapshot } from '@warroom/shared';
+import type { Alert, Launch, LaunchEvent, LaunchSnapshot, ReplayInfo, SubscribeData } from '@warroom/shared';
 import { connectRedis } from '../../server/src/store/redis-store';
 import {
   ServerProcess,
@@ -305,6 +306,104 @@ describe('two instances on one Redis', () => {
       expect(minutes.filter((m) => m < 0)).toHaveLength(rows);
       expect(minutes.filter((m) => m >= 0)).toHaveLength(posted);
       expectCleanLog(await log(b, launch.id));
+    },
+    TIMEOUT,
+  );
+  it(
+    'a replay whose instance dies is rebuilt on the other where it stood, with the trainee ack, and its controls work',
+    async () => {
+      const { nodes } = await cluster(2);
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const cookie = await b.adminCookie();
+      const created = await a.request('POST', '/api/launches', pastLaunchInput({}, 30));
+      expect(created.status).toBe(201);
+      const launch = created.body as Launch;
+      expect(
+        (await a.request('POST', `/api/launches/${launch.id}/readings`, readings(0, 30, 0.6))).status,
+      ).toBe(200);
+      const length = (await log(a, launch.id)).length;
+      await waitFor(
+        async () =>
+          (await b.request('GET', `/api/launches/${launch.id}/events`)).status === 200 &&
+          (await log(b, launch.id)).length === length,
+        { what: 'B to catch the launch up' },
+      );
+
+      type View = { info: ReplayInfo; snapshot: LaunchSnapshot };
+      const started = await a.request('POST', '/api/replays', {
+        launchId: launch.id,
+        speed: 10,
+        paused: true,
+        drill: { trainee: '小李' },
+      });
+      expect(started.status).toBe(201);
+      const { replayId } = started.body as { replayId: string };
+      expect((await a.request('POST', `/api/replays/${replayId}/seek`, { minute: 20 })).status).toBe(200);
+      // A replay a live instance owns works through the other one too (it is handed over).
+      const handed = await b.request('GET', `/api/replays/${replayId}`);
+      expect(handed.status, JSON.stringify(handed.body)).toBe(200);
+      expect((handed.body as View).info).toMatchObject({ minute: 20, paused: true });
+      const atA = (await a.request('GET', `/api/replays/${replayId}`)).body as View;
+      expect(atA.info).toMatchObject({ minute: 20, paused: true });
+      const open = atA.snapshot.alerts.find((x) => x.status === 'open');
+      expect(open, 'an alert open at minute 20').toBeDefined();
+      const ack = await a.request('POST', `/api/replays/${replayId}/alerts/${open!.id}/ack`, {
+        action: '加投',
+      });
+      expect(ack.status).toBe(200);
+      expect((ack.body as Alert).ackedBy).toBe('小李');
+      expect((await a.request('POST', `/api/replays/${replayId}/resume`)).status).toBe(200);
+      const before = ((await a.request('GET', `/api/replays/${replayId}`)).body as View).info;
+      const killedAt = Date.now();
+      await a.kill9();
+
+      // B takes the replay over (once A's lease lapses) and rebuilds it where the clock has it.
+      const res = await b.request('GET', `/api/replays/${replayId}`);
+      const elapsed = Date.now() - killedAt;
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const atB = res.body as View;
+      expect(atB.info).toMatchObject({
+        replayId,
+        launchId: launch.id,
+        paused: false,
+        speed: 10,
+        drill: { trainee: '小李' },
+      });
+      const moved = Date.parse(atB.info.now) - Date.parse(before.now);
+      expect(moved).toBeGreaterThanOrEqual(0);
+      expect(moved).toBeLessThanOrEqual((elapsed + 1_000) * 10);
+      const acked = atB.snapshot.alerts.find((x) => x.id === open!.id);
+      expect(acked).toMatchObject({ status: 'acknowledged', ackedBy: '小李', action: '加投' });
+
+      // A screen on B subscribes to it and sees the same.
+      const socket = io(b.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const pushes: { info: ReplayInfo }[] = [];
+      socket.on('replay', (p: { info: ReplayInfo }) => pushes.push(p));
+      const sub = (await socket.timeout(10_000).emitWithAck('subscribe', { replayId })) as {
+        ok: boolean;
+        data: SubscribeData;
+      };
+      expect(sub.ok).toBe(true);
+      expect(sub.data.kind).toBe('snapshot');
+      if (sub.data.kind === 'snapshot')
+        expect(sub.data.snapshot.alerts.find((x) => x.id === open!.id)?.ackedBy).toBe('小李');
+
+      // Its controls work on B, and B's screen hears them.
+      const paused = await b.request('POST', `/api/replays/${replayId}/pause`);
+      expect(paused.status).toBe(200);
+      const minute = (paused.body as { info: ReplayInfo }).info.minute;
+      const stepped = await b.request('POST', `/api/replays/${replayId}/step`);
+      expect((stepped.body as { info: ReplayInfo }).info).toMatchObject({ paused: true, minute: minute + 1 });
+      await waitFor(() => pushes.some((p) => p.info.paused && p.info.minute === minute + 1), {
+        what: "the step's replay push on B's screen",
+      });
+      const score = await b.request('GET', `/api/replays/${replayId}/score`);
+      expect(score.status).toBe(200);
     },
     TIMEOUT,
   );

@@ -11,7 +11,10 @@
  *   `tick:<launch>` — only its holder ticks that launch's clock (grace deadlines, escalations), so
  *   instances do not race for the same facts (the offset check would refuse the loser anyway);
  *   `sim:<launch>` — the instance driving a simulation. When a holder dies its leases lapse and
- *   another instance takes over within ~3 s, resuming a simulation from its log.
+ *   another instance takes over within ~3 s, resuming a simulation from its log;
+ *   `replay:<id>` — the instance owning a replay (see `ReplayDirectory`, replay/manager.ts).
+ * - Replay descriptions (`<prefix>replay:<id>`, JSON, kept a week) and hand-over requests
+ *   (`<prefix>replay-events`: `<id> 0 <origin>`, asking the owner to record its replay and let go).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -19,6 +22,8 @@ import type { AuditEntry } from '@warroom/shared';
 import type { AccountEvent } from '../accounts/accounts';
 import type { Leases, LaunchRegistry } from '../launches/registry';
 import { tickLease } from '../launches/registry';
+import type { ReplayDescription, ReplayDirectory } from '../replay/manager';
+import { StorageUnavailableError } from '../store/event-store';
 import { RedisEventStore, RedisLogStore, connectRedis, waitReady } from '../store/redis-store';
 
 export const LEASE_TTL_MS = 3_000;
@@ -26,6 +31,8 @@ const LEASE_RENEW_MS = 1_000;
 /** A holder stops believing it holds a lease this long before it lapses in Redis. */
 const LEASE_MARGIN_MS = 500;
 const RESYNC_MS = 5_000;
+/** A replay's description outlives its last control by this long. */
+const REPLAY_TTL_MS = 7 * 24 * 3600_000;
 
 // KEYS: the lease keys; ARGV[1] this instance, ARGV[2] the TTL. 1 per key held, 0 otherwise.
 const LEASE_LUA = `
@@ -131,6 +138,8 @@ export class RedisBackend {
   readonly auditLog: RedisLogStore<AuditEntry>;
   private timers: NodeJS.Timeout[] = [];
   private accountListeners: (() => void)[] = [];
+  private releaseListeners: ((id: string) => void)[] = [];
+  readonly replays: ReplayDirectory;
 
   constructor(opts: RedisBackendOptions) {
     this.prefix = opts.prefix ?? 'warroom:';
@@ -152,6 +161,35 @@ export class RedisBackend {
       origin,
     );
     this.auditLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
+    this.replays = this.replayDirectory();
+  }
+
+  private get replayChannel(): string {
+    return `${this.prefix}replay-events`;
+  }
+
+  private replayDirectory(): ReplayDirectory {
+    const key = (id: string) => `${this.prefix}replay:${id}`;
+    const unavailable = (e: unknown): never => {
+      throw new StorageUnavailableError('the replay could not be read or recorded (Redis unavailable?)', e);
+    };
+    return {
+      leases: this.leases,
+      save: async (d: ReplayDescription) => {
+        await this.redis.set(key(d.id), JSON.stringify(d), 'PX', REPLAY_TTL_MS).catch(unavailable);
+      },
+      load: async (id: string) => {
+        const raw = await this.redis.get(key(id)).catch(unavailable);
+        return raw ? (JSON.parse(raw) as ReplayDescription) : null;
+      },
+      remove: async (id: string) => {
+        await this.redis.del(key(id)).catch(unavailable);
+      },
+      askRelease: async (id: string) => {
+        await this.redis.publish(this.replayChannel, `${id} 0 ${this.leases.instanceId}`).catch(unavailable);
+      },
+      onReleaseAsked: (fn) => void this.releaseListeners.push(fn),
+    };
   }
 
   async init(): Promise<void> {
@@ -176,10 +214,11 @@ export class RedisBackend {
       if (origin === this.leases.instanceId || !id) return;
       if (channel === launchChannel) registry.announce(id, Number(offset));
       else if (channel === accountChannel) for (const fn of this.accountListeners) fn();
+      else if (channel === this.replayChannel) for (const fn of this.releaseListeners) fn(id);
     });
     let subscribedOnce = false;
     const subscribe = async () => {
-      await this.sub.subscribe(launchChannel, accountChannel);
+      await this.sub.subscribe(launchChannel, accountChannel, this.replayChannel);
       // Anything appended while we were not listening.
       if (subscribedOnce) {
         await registry.syncAll();

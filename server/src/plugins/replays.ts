@@ -24,9 +24,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     replays: ReplayManager;
     replaySockets: {
-      subscribe(socket: Socket, input: unknown): SubscribeData;
+      subscribe(socket: Socket, input: unknown): Promise<SubscribeData>;
       unsubscribe(socket: Socket, input: unknown): null;
-      acknowledge(socket: Socket, input: unknown): Alert;
+      acknowledge(socket: Socket, input: unknown): Promise<Alert>;
     };
   }
 }
@@ -39,7 +39,10 @@ const parse = <T extends z.ZodType>(schema: T, v: unknown): z.infer<T> => parseI
 export default fp(
   async (app) => {
     const io = app.io;
-    const watched = (r: Replay) => (io.sockets.adapter.rooms.get(replayRoom(r.id))?.size ?? 0) > 0;
+    // Several instances: the owner's pushes reach the room's sockets on every instance (the Redis
+    // adapter), and it cannot see the other instances' rooms, so it always pushes.
+    const shared = app.redisBackend !== null;
+    const watched = (r: Replay) => shared || (io.sockets.adapter.rooms.get(replayRoom(r.id))?.size ?? 0) > 0;
 
     const facts = (r: Replay, events: readonly LaunchEvent[]) => {
       if (!watched(r)) return;
@@ -53,31 +56,35 @@ export default fp(
       }
     };
 
-    const manager = new ReplayManager(app.registry, {
-      facts,
-      info(r, reset) {
-        if (!watched(r)) return;
-        io.to(replayRoom(r.id)).emit('replay', {
-          launchId: r.launchId,
-          replayId: r.id,
-          offset: r.offset,
-          info: r.info(),
-          ...(reset ? { snapshot: r.snapshot() } : {}),
-        });
+    const manager = new ReplayManager(
+      app.registry,
+      {
+        facts,
+        info(r, reset) {
+          if (!watched(r)) return;
+          io.to(replayRoom(r.id)).emit('replay', {
+            launchId: r.launchId,
+            replayId: r.id,
+            offset: r.offset,
+            info: r.info(),
+            ...(reset ? { snapshot: r.snapshot() } : {}),
+          });
+        },
       },
-    });
+      app.redisBackend?.replays ?? null,
+    );
     app.decorate('replays', manager);
 
-    const find = (id: string) => {
-      const r = manager.get(id);
+    const find = async (id: string) => {
+      const r = await manager.obtain(id);
       if (!r) throw new HttpError(404, 'not_found', `replay ${id} does not exist`);
       return r;
     };
 
     app.decorate('replaySockets', {
-      subscribe(socket: Socket, input: unknown): SubscribeData {
+      async subscribe(socket: Socket, input: unknown): Promise<SubscribeData> {
         const { replayId, after } = parse(ReplaySubscribeInput, input);
-        const r = find(replayId);
+        const r = await find(replayId);
         void socket.join(replayRoom(replayId));
         const events = after === undefined ? null : r.eventsAfter(after);
         if (events) return { kind: 'events', events, offset: r.offset };
@@ -88,20 +95,22 @@ export default fp(
         void socket.leave(replayRoom(replayId));
         return null;
       },
-      acknowledge(socket: Socket, input: unknown): Alert {
+      async acknowledge(socket: Socket, input: unknown): Promise<Alert> {
         const { replayId, alertId, by, action, note } = parse(ReplaySocketAckInput, input);
-        const r = find(replayId);
+        const r = await find(replayId);
         const who =
           r.options.drill?.trainee ?? personName((socket.data as { principal?: unknown }).principal) ?? by;
         if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
         const alert = r.acknowledge(alertId, who, action, note);
         if (!alert) throw new HttpError(404, 'not_found', `alert ${alertId} has not fired in this replay`);
+        await manager.record(r);
         return alert;
       },
     });
 
     // The replay clock for its screens, once a second while it plays.
     const clockTimer = setInterval(() => {
+      manager.checkLeases();
       for (const r of manager.all()) {
         if (r.paused || !watched(r)) continue;
         io.to(replayRoom(r.id)).emit('clock', {

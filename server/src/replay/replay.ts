@@ -42,6 +42,17 @@ export interface ReplayOptions {
   teamAlerts: ReadonlyMap<string, Alert>;
 }
 
+/** Where a replay taken over from another instance resumes (several instances on Redis). */
+export interface ReplayRestore {
+  /** Launch-clock instant to rebuild at. */
+  atMs: number;
+  /** The trainee's acknowledgements so far, at their replay-clock times. */
+  acks: readonly TraineeAck[];
+  /** First offset of the rebuilt replay: above any the previous owner can have pushed. */
+  offset: number;
+  createdAt: string;
+}
+
 export class Replay {
   private run!: TimelineRun;
   /** Facts of the precomputed run folded so far; -1 once a trainee acknowledgement diverged from it. */
@@ -56,7 +67,7 @@ export class Replay {
   speed: ReplaySpeed;
   paused: boolean;
   readonly clock: ScaledClock;
-  readonly createdAt = new Date().toISOString();
+  readonly createdAt: string;
 
   constructor(
     readonly id: string,
@@ -64,12 +75,25 @@ export class Replay {
     private readonly base: readonly TimedFact[],
     readonly options: ReplayOptions,
     private readonly out: ReplayOutputs,
+    restore?: ReplayRestore,
   ) {
     this.speed = options.speed;
     this.paused = options.paused;
-    this.rebuild(src.beginMs);
+    this.createdAt = restore?.createdAt ?? new Date().toISOString();
+    if (restore) {
+      this.acks = [...restore.acks];
+      this.offset = restore.offset;
+    }
+    this.rebuild(restore ? Math.min(src.endMs, Math.max(src.beginMs, restore.atMs)) : src.beginMs);
+    if (this.ended) this.paused = true;
     this.clock = new ScaledClock(this.nowMs);
     if (!this.paused) this.play();
+  }
+
+  /** Where the replay stands now (moved on to its clock first) and the trainee's acknowledgements. */
+  position(): { atMs: number; acks: TraineeAck[] } {
+    if (!this.paused) this.advanceTo(Math.min(this.clock.now(), this.src.endMs));
+    return { atMs: this.nowMs, acks: [...this.acks] };
   }
 
   get launchId(): string {

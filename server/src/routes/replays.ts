@@ -20,9 +20,10 @@ export function actingName(req: FastifyRequest, given: string | undefined): stri
 }
 
 export const replayRoutes: FastifyPluginAsync = async (app) => {
-  const find = (req: FastifyRequest): Replay => {
+  // With several instances, a replay another instance owns (or owned, if it died) is taken over.
+  const find = async (req: FastifyRequest): Promise<Replay> => {
     const { id } = parseInput(IdParams, req.params, 'path');
-    const r = app.replays.get(id);
+    const r = await app.replays.obtain(id);
     if (!r) throw notFound(`replay ${id}`);
     return r;
   };
@@ -30,19 +31,20 @@ export const replayRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/api/replays', { config: { access: 'user' } }, async (req, reply) => {
     const input = parseInput(ReplayInput, req.body, 'replay');
-    const r = app.replays.start(input);
+    const r = await app.replays.start(input);
     if (!r) throw notFound(`launch ${input.launchId}`);
     return reply.status(201).send({ replayId: r.id, info: r.info() });
   });
 
   app.get('/api/replays', { config: { access: 'read' } }, async () => app.replays.all().map((r) => r.info()));
 
-  app.get('/api/replays/:id', { config: { access: 'read' } }, async (req) => view(find(req)));
+  app.get('/api/replays/:id', { config: { access: 'read' } }, async (req) => view(await find(req)));
 
   const control = (name: string, fn: (r: Replay, body: unknown) => void) =>
     app.post(`/api/replays/:id/${name}`, { config: { access: 'user' } }, async (req) => {
-      const r = find(req);
+      const r = await find(req);
       fn(r, req.body ?? {});
+      await app.replays.record(r);
       return { info: r.info() };
     });
   control('pause', (r) => r.pause());
@@ -54,7 +56,7 @@ export const replayRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/api/replays/:id/alerts/:alertId/ack', { config: { access: 'user' } }, async (req) => {
     const { id, alertId } = parseInput(AlertParams, req.params, 'path');
-    const r = app.replays.get(id);
+    const r = await app.replays.obtain(id);
     if (!r) throw notFound(`replay ${id}`);
     const input = parseInput(ReplayAckInput, req.body ?? {}, 'acknowledgement');
     // A drill scores its trainee, whoever's laptop the acknowledgement came from.
@@ -62,16 +64,17 @@ export const replayRoutes: FastifyPluginAsync = async (app) => {
     if (!by) throw new HttpError(400, 'invalid_input', 'say who is acknowledging: "by" is required');
     const alert = r.acknowledge(alertId, by, input.action, input.note);
     if (!alert) throw notFound(`alert ${alertId} in replay ${id}`);
+    await app.replays.record(r);
     return alert;
   });
 
   app.get('/api/replays/:id/score', { config: { access: 'read' } }, async (req) =>
-    app.replays.score(find(req)),
+    app.replays.score(await find(req)),
   );
 
   app.delete('/api/replays/:id', { config: { access: 'user' } }, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, 'path');
-    if (!app.replays.delete(id)) throw notFound(`replay ${id}`);
+    if (!(await app.replays.delete(id))) throw notFound(`replay ${id}`);
     return reply.status(204).send();
   });
 };
