@@ -20,7 +20,7 @@ export type CommittedListener = (
 export type Decide<T> = (state: LaunchState, nowMs: number) => { events: LaunchEventBody[]; result: T };
 
 /** Conflicts a command survives before it gives up (503): each one means another instance won. */
-const MAX_CONFLICT_RETRIES = 8;
+const MAX_CONFLICT_RETRIES = 16;
 
 export class LaunchRuntime {
   state: LaunchState;
@@ -109,6 +109,9 @@ export class LaunchRuntime {
         return result;
       } catch (e) {
         if (!(e instanceof OffsetConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+        // Back off a little, more each time and at random, so a burst of appends from another
+        // instance (an import) cannot win every race against this one.
+        await new Promise((r) => setTimeout(r, Math.random() * 4 * (attempt + 1)));
       }
     }
   }
