@@ -259,7 +259,8 @@ describe('two instances on one Redis', () => {
       await waitFor(async () => (await b.request('GET', `/api/launches/${launch.id}`)).status === 200, {
         what: 'B to load the launch A created',
       });
-      // The preheat day (minutes −1440 … −1) from the file; minutes 0 … 59 from B, one by one.
+      // The preheat day (minutes −1440 … −1) from the file; minutes 0 … 29 from B, one by one (the
+      // launch began 30 minutes ago: later minutes would be rejected as readings from the future).
       const rows = 24 * 60;
       const csv =
         'minute,uv,units,gmv\n' +
@@ -267,13 +268,14 @@ describe('two instances on one Redis', () => {
       let importing = true;
       let posted = 0;
       const poster = (async () => {
-        for (let minute = 0; importing && minute < 60; minute++) {
+        for (let minute = 0; importing && minute < 30; minute++) {
           const r = await b.request(
             'POST',
             `/api/launches/${launch.id}/readings`,
             readings(minute, minute + 1),
           );
           expect(r.status, JSON.stringify(r.body)).toBe(200);
+          expect(r.body).toMatchObject({ accepted: 1, rejected: [] });
           posted++;
         }
       })();
