@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { ADMIN_PASSWORD } from '../helpers/server';
+import { ADMIN_PASSWORD, storeEnv } from '../helpers/server';
 
 export { ADMIN_PASSWORD };
 
@@ -58,6 +58,8 @@ export async function startServer(opts: { port?: number; dataDir?: string } = {}
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       WARROOM_ADMIN_PASSWORD: adminPassword(),
+      // The store under test, never a REDIS_URL that happens to be in the shell (shared keys).
+      ...storeEnv(dataDir),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
