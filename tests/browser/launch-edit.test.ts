@@ -65,9 +65,10 @@ describe.skipIf(!canRunBrowser)('editing a launch in the browser', () => {
     await admin.goto(`${server.url}/admin`);
     await admin.getByTestId('edit-pick').selectOption(launch.id);
     const tolerance = admin.getByTestId('field-tolerancePct');
-    await expect.poll(() => tolerance.inputValue()).toBe('20');
-    // Prefilled from the launch, 开团 in its zone (locked: minutes have readings).
-    expect(await admin.getByTestId('field-name').inputValue()).toBe(launch.name);
+    // Prefilled from the launch once it is loaded (20 is also a new launch's default, so wait on
+    // the name), 开团 in its zone (locked: minutes have readings).
+    await expect.poll(() => admin.getByTestId('field-name').inputValue()).toBe(launch.name);
+    expect(await tolerance.inputValue()).toBe('20');
     expect(await admin.getByTestId('field-startAt').inputValue()).toBe(launch.startAt.slice(0, 19));
     expect(await admin.getByTestId('field-startAt').isDisabled()).toBe(true);
     expect(await admin.getByTestId('field-duration').inputValue()).toBe('120');
