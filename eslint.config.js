@@ -57,6 +57,88 @@ export default tseslint.config(
     },
   },
   {
+    // shared/ is bundled into the browser and folded on the server: pure, like the engine.
+    files: ['shared/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['fastify*', '@fastify/*', 'socket.io', 'ioredis', 'node:*', 'fs', 'path', 'react*'],
+              message:
+                'shared/ holds the wire types and the one fold: no I/O, no framework (it runs in the browser and the server).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The fold and the rules take the clock as input; do not read the wall clock here.',
+        },
+      ],
+    },
+  },
+  {
+    // The house's boundaries (server/src/README.md): each rule says why.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '!**/engine/index'],
+              message:
+                'Use the engine through server/src/engine/index.ts: its internals may change without notice.',
+            },
+            {
+              group: ['**/routes/*', '!./routes/*'],
+              message:
+                'Routes only translate HTTP to the launch service; nothing imports from them (put shared helpers in the module they belong to).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in server/src/config.ts only, validated once at start.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['server/src/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '!**/engine/index'],
+              message:
+                'Use the engine through server/src/engine/index.ts: its internals may change without notice.',
+            },
+            {
+              group: ['../launches/runtime'],
+              message: 'Routes change launches through the launch service (app.launches), never a runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['client/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

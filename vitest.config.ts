@@ -29,6 +29,8 @@ const REDIS_TESTS = [
   'tests/import/**/*.test.ts',
   'tests/replay/**/*.test.ts',
   'tests/cluster/**/*.test.ts',
+  'tests/notify/**/*.test.ts',
+  'tests/groups/**/*.test.ts',
 ];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {

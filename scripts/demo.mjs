@@ -1,18 +1,35 @@
-// `npm run demo`: the server on http://localhost:3000 (embedded store in ./data) with simulated
-// launches running, one of which trips a backup-plan alert within a minute of wall time.
+// `npm run demo`: the server on http://localhost:3000 with simulated launches running, one of which
+// trips a backup-plan alert within a minute of wall time. It starts from its own fresh data folder
+// (.data-demo, emptied at every start) so a newcomer sees the demo as described, not the launches
+// and open alerts of a previous run; DATA_DIR=… keeps a folder of one's own instead.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_ARGS } from './server-args.mjs';
+import { ensurePortFree, portFrom } from './port.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const port = Number(process.env.PORT ?? 3000);
+const port = portFrom(process.env.PORT);
+const host = process.env.HOST ?? '127.0.0.1';
 const base = `http://127.0.0.1:${port}`;
+const ownDataDir = process.env.DATA_DIR;
+const dataDir = ownDataDir ?? '.data-demo';
+await ensurePortFree(port, host, 'npm run demo');
+if (!ownDataDir) rmSync(resolve(root, dataDir), { recursive: true, force: true });
+mkdirSync(resolve(root, dataDir), { recursive: true });
 // The demo's admin password unless one is set: printed below, so change it for real use.
 const adminPassword = process.env.WARROOM_ADMIN_PASSWORD ?? 'warroom-demo';
 const server = spawn(process.execPath, SERVER_ARGS, {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { LOG_LEVEL: 'warn', ...process.env, PORT: String(port), WARROOM_ADMIN_PASSWORD: adminPassword },
+  env: {
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    WARROOM_ADMIN_PASSWORD: adminPassword,
+  },
 });
 /** @type {string} */
 let cookie = '';
@@ -87,7 +104,11 @@ War room demo is running.
   Supervisor console:                          http://localhost:${port}/console
   Launch setup / simulations:                  http://localhost:${port}/admin
   Log in as admin / ${adminPassword}${process.env.WARROOM_ADMIN_PASSWORD ? '' : ' (set WARROOM_ADMIN_PASSWORD to choose another)'}
-Press Ctrl+C to stop. Data is kept in ${process.env.DATA_DIR ?? './data'}.
+Press Ctrl+C to stop. ${
+    ownDataDir
+      ? `Data is kept in ${ownDataDir}.`
+      : `This run's data is in ${dataDir}, emptied at the next npm run demo (DATA_DIR=… keeps your own).`
+  }
 `);
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const children = [
+  // The TypeScript source through tsx (a development dependency), restarted on change.
   spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/src/main.ts'], {
     cwd: root,
     stdio: 'inherit',

@@ -1,14 +1,19 @@
-// `npm start`: serves the built client and the API on one port, building the client first if needed.
+// `npm start`: serves the built client and the API on one port, with the compiled server (plain
+// JavaScript, no TypeScript loader), building both first if either is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SERVER_ARGS } from './server-args.mjs';
+import { SERVER_ARGS, SERVER_ENTRY } from './server-args.mjs';
+import { ensurePortFree, portFrom } from './port.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) {
-  console.log('No built client yet: building it first (npm run build)…');
-  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) process.exit(built.status ?? 1);
+await ensurePortFree(portFrom(process.env.PORT), process.env.HOST ?? '127.0.0.1', 'npm start');
+/** @param {string} path */
+const built = (path) => existsSync(new URL(`../${path}`, import.meta.url));
+if (!built('client/dist/index.html') || !built(SERVER_ENTRY)) {
+  console.log('Nothing built yet: building the client and the server first (npm run build)…');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const server = spawn(process.execPath, SERVER_ARGS, {
   cwd: root,

@@ -11,6 +11,9 @@ const AdminPage = lazy(() => import('./admin/AdminPage'));
 const LoginPage = lazy(() => import('./auth/LoginPage'));
 const ReplayPage = lazy(() => import('./replay/ReplayPage'));
 const ReviewPage = lazy(() => import('./review/ReviewPage'));
+const AckPage = lazy(() => import('./console/AckPage'));
+const GroupWallPage = lazy(() => import('./wall/GroupWallPage'));
+const GroupReviewPage = lazy(() => import('./wall/GroupReviewPage'));
 
 export function App() {
   const route = matchRoute(usePath());
@@ -28,6 +31,9 @@ export function App() {
         {route.name === 'admin' && <AdminPage />}
         {route.name === 'replay' && <ReplayPage replayId={route.replayId} />}
         {route.name === 'review' && <ReviewPage launchId={route.launchId} />}
+        {route.name === 'ack' && <AckPage incidentId={route.incidentId} />}
+        {route.name === 'wall' && <GroupWallPage groupId={route.groupId} />}
+        {route.name === 'groupReview' && <GroupReviewPage groupId={route.groupId} />}
         {route.name === 'home' && <HomePage />}
         {route.name === 'notFound' && <HomePage />}
       </Gate>

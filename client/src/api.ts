@@ -1,6 +1,13 @@
 /** HTTP calls to the server. Errors come back as ApiError with the server's code and details. */
 import type {
   Alert,
+  Incident,
+  Group,
+  GroupInput,
+  GroupReview,
+  GroupRunSheetRow,
+  GroupTotals,
+  GroupView,
   IngestReport,
   Launch,
   LaunchInput,
@@ -20,6 +27,8 @@ import type {
 } from '@warroom/shared';
 import { kioskHeaders } from './auth/kiosk';
 import { sessionRefused } from './auth/session';
+import type { Lang } from './i18n';
+import { useStore } from './store';
 
 export class ApiError extends Error {
   constructor(
@@ -39,10 +48,20 @@ export function apiError(res: { status: number; statusText: string }, json: unkn
   return new ApiError(err?.message ?? res.statusText, res.status, err?.code ?? 'http', err?.details);
 }
 
+const ACCEPT_LANGUAGE: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
+
+/**
+ * What every request to the server carries: a kiosk's token, and the language the UI is in, which
+ * the server writes its error messages in.
+ */
+export function requestHeaders(): Record<string, string> {
+  return { ...kioskHeaders(), 'accept-language': ACCEPT_LANGUAGE[useStore.getState().ui.lang] };
+}
+
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { ...kioskHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...requestHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -71,6 +90,9 @@ export const api = {
     request<Launch>('PUT', `/api/launches/${encodeURIComponent(launchId)}`, input),
   alerts: (status: 'open' | 'acknowledged' | 'cleared' | 'all' = 'all') =>
     request<Alert[]>('GET', `/api/alerts?status=${status}`),
+  /** A launch's incidents, open first (each with every checkpoint's look at it). */
+  incidents: (launchId: string) =>
+    request<Incident[]>('GET', `/api/incidents?status=all&launchId=${encodeURIComponent(launchId)}`),
   /** Recorded under the logged-in person's display name (the server ignores a typed `by`). */
   ack: (alertId: string, body: { action?: string; note?: string }) =>
     request<Alert>('POST', `/api/alerts/${encodeURIComponent(alertId)}/ack`, body),
@@ -125,6 +147,16 @@ export const api = {
       `/api/launches/${encodeURIComponent(launchId)}/run-sheet/${encodeURIComponent(taskId)}/done`,
       { by },
     ),
+  groups: () => request<{ group: Group; totals: GroupTotals }[]>('GET', '/api/groups'),
+  group: (groupId: string) => request<GroupView>('GET', `/api/groups/${encodeURIComponent(groupId)}`),
+  createGroup: (input: GroupInput) => request<GroupView>('POST', '/api/groups', input),
+  updateGroup: (groupId: string, input: GroupInput) =>
+    request<GroupView>('PUT', `/api/groups/${encodeURIComponent(groupId)}`, input),
+  deleteGroup: (groupId: string) => request<null>('DELETE', `/api/groups/${encodeURIComponent(groupId)}`),
+  groupRunSheet: (groupId: string) =>
+    request<GroupRunSheetRow[]>('GET', `/api/groups/${encodeURIComponent(groupId)}/run-sheet`),
+  groupReview: (groupId: string) =>
+    request<GroupReview>('GET', `/api/groups/${encodeURIComponent(groupId)}/review`),
   postReadings: (launchId: string, readings: unknown) =>
     request<IngestReport>('POST', `/api/launches/${encodeURIComponent(launchId)}/readings`, readings),
 };

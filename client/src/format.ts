@@ -1,6 +1,6 @@
 /** Numbers, money, percentages and times for the screen, per language and in the launch's zone. */
-import { zonedParts } from '@warroom/shared';
-import type { Lang } from './i18n';
+import { formatLocal } from '@warroom/shared';
+import { translate, type Lang } from './i18n';
 
 const LOCALES: Record<Lang, string> = { zh: 'zh-CN', en: 'en-GB' };
 const intCache = new Map<string, Intl.NumberFormat>();
@@ -47,10 +47,9 @@ export function formatDeviation(lang: Lang, deviation: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** HH:mm:ss (or HH:mm) of an instant in the launch's zone. */
+/** HH:mm:ss (or HH:mm) of an instant in the launch's zone; the 24-hour clock reads the same in both languages. */
 export function formatClock(atMs: number, zone: string, seconds = true): string {
-  const p = zonedParts(atMs, zone);
-  return seconds ? `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` : `${pad(p.hour)}:${pad(p.minute)}`;
+  return formatLocal(atMs, zone, 'zh', { seconds });
 }
 
 /** A duration as hh:mm:ss (or mm:ss under an hour when `short`). */
@@ -93,4 +92,21 @@ export function formatCompact(lang: Lang, n: number): string {
   if (abs >= 1e6) return `${formatCount(lang, n / 1e6, 1)}M`;
   if (abs >= 1e3) return `${formatCount(lang, n / 1e3, abs >= 1e4 ? 0 : 1)}K`;
   return formatCount(lang, n);
+}
+
+/** A span people lived, in words: "2分15秒" / "2 min 15 s", "45秒", "1小时5分". */
+export function formatSpan(lang: Lang, ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return translate(lang, 'durationHourMin', { h, m });
+  if (m > 0) return translate(lang, 'durationMinSec', { m, s });
+  return translate(lang, 'durationSec', { s });
+}
+
+/** A deviation with its arrow, compact: "▼33.0%", "▲4.0%", and "±0%" when it rounds to nothing. */
+export function formatSigned(lang: Lang, deviation: number): string {
+  if (Math.abs(deviation) < 0.0005) return '±0%';
+  return `${deviation > 0 ? '▲' : '▼'}${formatDeviation(lang, deviation)}`;
 }

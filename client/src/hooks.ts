@@ -3,8 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { translate, type MessageKey } from './i18n';
 import { useStore } from './store';
 import { selectLang } from './store/selectors';
-import type { LaunchState } from './store/launchFold';
-import { watchInbox, watchLaunch, watchReplay } from './socket';
+import type { LaunchView } from './store/launchFold';
+import { watchGroup, watchInbox, watchLaunch, watchReplay } from './socket';
 import { replayKey } from './store';
 
 export function useLang() {
@@ -29,10 +29,10 @@ export function useNow(intervalMs = 500): number {
 }
 
 /** Subscribes to a launch for as long as the component is mounted and returns its state. */
-export function useLaunch(launchId: string): { state: LaunchState | undefined; error: string | undefined } {
+export function useLaunch(launchId: string): { state: LaunchView | undefined; error: string | undefined } {
   useEffect(() => watchLaunch(launchId), [launchId]);
-  const state = useStore(useCallback((s) => s.launches[launchId], [launchId]));
-  const error = useStore(useCallback((s) => s.launchErrors[launchId], [launchId]));
+  const state = useStore(useCallback((s) => s.launches.get(launchId), [launchId]));
+  const error = useStore(useCallback((s) => s.launchErrors.get(launchId), [launchId]));
   return { state, error };
 }
 
@@ -41,10 +41,18 @@ export function useInbox() {
 }
 
 /** Subscribes to a replay (its own room) for as long as the component is mounted. */
-export function useReplay(replayId: string): { state: LaunchState | undefined; error: string | undefined } {
+export function useReplay(replayId: string): { state: LaunchView | undefined; error: string | undefined } {
   useEffect(() => watchReplay(replayId), [replayId]);
   const key = replayKey(replayId);
-  const state = useStore(useCallback((s) => s.launches[key], [key]));
-  const error = useStore(useCallback((s) => s.launchErrors[key], [key]));
+  const state = useStore(useCallback((s) => s.launches.get(key), [key]));
+  const error = useStore(useCallback((s) => s.launchErrors.get(key), [key]));
   return { state, error };
+}
+
+/** Subscribes to a group (its room) while mounted: the group, and its launches' states in the store. */
+export function useGroup(groupId: string) {
+  useEffect(() => watchGroup(groupId), [groupId]);
+  const group = useStore(useCallback((s) => s.groups.get(groupId), [groupId]));
+  const error = useStore(useCallback((s) => s.groupErrors.get(groupId), [groupId]));
+  return { group, error };
 }

@@ -26,10 +26,13 @@ export type Route =
   | { name: 'home' }
   | { name: 'login' }
   | { name: 'screen'; launchId: string }
+  | { name: 'wall'; groupId: string }
+  | { name: 'groupReview'; groupId: string }
   | { name: 'console' }
   | { name: 'admin' }
   | { name: 'replay'; replayId: string }
   | { name: 'review'; launchId: string }
+  | { name: 'ack'; incidentId: string }
   | { name: 'notFound' };
 
 export function matchRoute(path: string): Route {
@@ -40,8 +43,14 @@ export function matchRoute(path: string): Route {
   if (p === '/admin') return { name: 'admin' };
   const screen = /^\/screen\/([^/]+)$/.exec(p);
   if (screen?.[1]) return { name: 'screen', launchId: decodeURIComponent(screen[1]) };
+  const wall = /^\/wall\/([^/]+)$/.exec(p);
+  if (wall?.[1]) return { name: 'wall', groupId: decodeURIComponent(wall[1]) };
+  const groupReview = /^\/groups\/([^/]+)\/review$/.exec(p);
+  if (groupReview?.[1]) return { name: 'groupReview', groupId: decodeURIComponent(groupReview[1]) };
   const replay = /^\/replay\/([^/]+)$/.exec(p);
   if (replay?.[1]) return { name: 'replay', replayId: decodeURIComponent(replay[1]) };
+  const ack = /^\/ack\/([^/]+)$/.exec(p);
+  if (ack?.[1]) return { name: 'ack', incidentId: decodeURIComponent(ack[1]) };
   const review = /^\/review\/([^/]+)$/.exec(p);
   if (review?.[1]) return { name: 'review', launchId: decodeURIComponent(review[1]) };
   return { name: 'notFound' };

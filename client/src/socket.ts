@@ -1,14 +1,20 @@
 /**
  * The one module that talks Socket.IO. It binds server pushes to store actions and keeps what this
- * page watches subscribed across reconnects: on every (re)connect a launch is re-subscribed with
- * `after` = the last applied offset, so a screen catches up without a reload or a blank chart.
+ * page watches subscribed across reconnects: on every (re)connect a launch or replay is
+ * re-subscribed with `after` = the last applied offset, so a screen catches up without a reload or
+ * a blank chart (a long catch-up comes in pages: each answer that says `more` is followed by the
+ * next subscription from its last offset). Screens take their facts as `events` batches (the log's facts, folded by the
+ * shared fold); the inbox takes the alert pushes of every launch.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
   AckEnvelope,
   Alert,
+  AlertAckPush,
+  AlertPush,
   ClientToServerEvents,
-  LaunchEventBody,
+  EventsPush,
+  GroupSubscribeData,
   ServerToClientEvents,
   SubscribeData,
 } from '@warroom/shared';
@@ -17,16 +23,6 @@ import { kioskToken } from './auth/kiosk';
 import { accessForbidden, sessionRefused } from './auth/session';
 
 type WarroomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-/** `inbox:subscribe` is in the brief's contract but not yet in shared's ClientToServerEvents. */
-type InboxEmitter = {
-  timeout(ms: number): {
-    emit(
-      event: 'inbox:subscribe',
-      input: object,
-      ack: (err: Error | null, r: AckEnvelope<Alert[]>) => void,
-    ): void;
-  };
-};
 
 const ACK_TIMEOUT_MS = 8000;
 let socket: WarroomSocket | null = null;
@@ -34,6 +30,11 @@ const watchedLaunches = new Map<string, number>();
 /** Replays watched, by replay id: kept apart from launches (their own room, offsets and store key). */
 const watchedReplays = new Map<string, number>();
 let inboxWatchers = 0;
+/** Group walls watched, by group id, and the launches each group holds (they take its room's pushes). */
+const watchedGroups = new Map<string, number>();
+const groupLaunches = new Map<string, readonly string[]>();
+const groupSyncing = new Set<string>();
+const groupSyncAgain = new Set<string>();
 const syncing = new Set<string>();
 const syncAgain = new Set<string>();
 const behindTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -42,68 +43,104 @@ function store() {
   return useStore.getState();
 }
 
-/** Subscribes (or catches up) one launch; coalesces overlapping requests. */
-function syncLaunch(launchId: string): void {
-  const s = socket;
-  if (!s?.connected || !watchedLaunches.has(launchId)) return;
-  if (syncing.has(launchId)) {
-    syncAgain.add(launchId);
-    return;
-  }
-  syncing.add(launchId);
-  const known = store().launches[launchId];
-  // batch: each commit arrives as one `events` push, however many facts it holds.
-  const input = known ? { launchId, after: known.offset, batch: true } : { launchId, batch: true };
-  s.timeout(ACK_TIMEOUT_MS).emit('subscribe', input, (err: Error | null, r: AckEnvelope<SubscribeData>) => {
-    syncing.delete(launchId);
-    if (err) {
-      // No answer in time: try again unless the connection dropped (connect re-syncs then).
-      if (s.connected) setTimeout(() => syncLaunch(launchId), 1000);
-      return;
-    }
-    if (!r.ok) store().setLaunchError(launchId, r.error.message);
-    else if (r.data.kind === 'snapshot') store().loadSnapshot(r.data.snapshot);
-    else store().applyEvents(launchId, r.data.events);
-    store().markEvent();
-    if (syncAgain.delete(launchId)) syncLaunch(launchId);
-  });
+/** A launch's store key, or a replay's (`replay:<id>`): never both. */
+const keyOf = (p: { launchId: string; replayId?: string | undefined }) =>
+  p.replayId ? replayKey(p.replayId) : p.launchId;
+const replayIdOf = (key: string) => (key.startsWith('replay:') ? key.slice('replay:'.length) : null);
+/** The watched group a launch is followed through, when it is not watched on its own. */
+const groupOfLaunch = (launchId: string) => {
+  for (const [groupId, ids] of groupLaunches) if (ids.includes(launchId)) return groupId;
+  return null;
+};
+const watched = (key: string) => {
+  const replayId = replayIdOf(key);
+  return replayId ? watchedReplays.has(replayId) : watchedLaunches.has(key) || groupOfLaunch(key) !== null;
+};
+
+/** Catches a launch up the way it is watched: on its own, or through its group's room. */
+function resync(key: string): void {
+  const groupId = !replayIdOf(key) && !watchedLaunches.has(key) ? groupOfLaunch(key) : null;
+  if (groupId) syncGroup(groupId);
+  else sync(key);
 }
 
-/** Subscribes (or catches up) one replay, as `syncLaunch` does for a launch. */
-function syncReplay(replayId: string): void {
+/** Subscribes (or catches up) a group wall: the group and every launch in it, from the offsets known. */
+function syncGroup(groupId: string): void {
   const s = socket;
-  const key = replayKey(replayId);
-  if (!s?.connected || !watchedReplays.has(replayId)) return;
+  if (!s?.connected || !watchedGroups.has(groupId)) return;
+  if (groupSyncing.has(groupId)) {
+    groupSyncAgain.add(groupId);
+    return;
+  }
+  groupSyncing.add(groupId);
+  const after = (groupLaunches.get(groupId) ?? []).flatMap((launchId) => {
+    const known = store().launches.get(launchId);
+    return known ? [{ launchId, offset: known.offset }] : [];
+  });
+  s.timeout(ACK_TIMEOUT_MS).emit(
+    'group:subscribe',
+    { groupId, after },
+    (err: Error | null, r: AckEnvelope<GroupSubscribeData>) => {
+      groupSyncing.delete(groupId);
+      if (err) {
+        if (s.connected) setTimeout(() => syncGroup(groupId), 1000);
+        return;
+      }
+      if (!r.ok) store().setGroupError(groupId, r.error.message);
+      else {
+        groupLaunches.set(groupId, r.data.group.launchIds);
+        store().setGroup(r.data.group);
+        for (const { launchId, data } of r.data.launches) {
+          if (data.kind === 'snapshot') store().loadSnapshot(data.snapshot, launchId);
+          else store().applyEvents(launchId, data.events);
+        }
+      }
+      store().markEvent();
+      if (groupSyncAgain.delete(groupId)) syncGroup(groupId);
+    },
+  );
+}
+
+/** Subscribes (or catches up) one launch or replay; coalesces overlapping requests. */
+function sync(key: string): void {
+  const s = socket;
+  if (!s?.connected || !watched(key)) return;
   if (syncing.has(key)) {
     syncAgain.add(key);
     return;
   }
   syncing.add(key);
-  const known = store().launches[key];
-  const input = known ? { replayId, after: known.offset } : { replayId };
+  const known = store().launches.get(key);
+  const replayId = replayIdOf(key);
+  // batch: each commit arrives as one `events` push, however many facts it holds.
+  const target = replayId ? { replayId } : { launchId: key };
+  const input = known ? { ...target, after: known.offset, batch: true } : { ...target, batch: true };
   s.timeout(ACK_TIMEOUT_MS).emit('subscribe', input, (err: Error | null, r: AckEnvelope<SubscribeData>) => {
     syncing.delete(key);
     if (err) {
-      if (s.connected) setTimeout(() => syncReplay(replayId), 1000);
+      // No answer in time: try again unless the connection dropped (connect re-syncs then).
+      if (s.connected) setTimeout(() => sync(key), 1000);
+      return;
+    }
+    // Refused for now (another subscription still answering, snapshots asked too often): ask again.
+    if (!r.ok && (r.error.code === 'subscription_in_flight' || r.error.code === 'rate_limited')) {
+      if (s.connected) setTimeout(() => sync(key), 1000);
       return;
     }
     if (!r.ok) store().setLaunchError(key, r.error.message);
     else if (r.data.kind === 'snapshot') store().loadSnapshot(r.data.snapshot, key);
     else store().applyEvents(key, r.data.events);
     store().markEvent();
-    if (syncAgain.delete(key)) syncReplay(replayId);
+    // A catch-up comes a page at a time: ask for the next one from where this one stopped.
+    const more = r.ok && r.data.kind === 'events' && r.data.more === true;
+    if (syncAgain.delete(key) || more) sync(key);
   });
-}
-
-function resync(key: string): void {
-  if (key.startsWith('replay:')) syncReplay(key.slice('replay:'.length));
-  else syncLaunch(key);
 }
 
 function syncInbox(): void {
   const s = socket;
   if (!s?.connected || inboxWatchers === 0) return;
-  (s as unknown as InboxEmitter).timeout(ACK_TIMEOUT_MS).emit('inbox:subscribe', {}, (err, r) => {
+  s.timeout(ACK_TIMEOUT_MS).emit('inbox:subscribe', {}, (err: Error | null, r: AckEnvelope<Alert[]>) => {
     if (err) {
       if (s.connected) setTimeout(syncInbox, 1000);
       return;
@@ -112,52 +149,58 @@ function syncInbox(): void {
   });
 }
 
-/** Where a push belongs in the store: its launch, or its replay (never both). */
-const keyOf = (p: { launchId: string; replayId?: string | undefined }) =>
-  p.replayId ? replayKey(p.replayId) : p.launchId;
-const watched = (key: string) =>
-  key.startsWith('replay:') ? watchedReplays.has(key.slice('replay:'.length)) : watchedLaunches.has(key);
-
-/** A pushed fact: fold it if it is next in line; on a gap, catch up from the log instead. */
-function onPush(key: string, offset: number, body: LaunchEventBody): void {
-  store().markEvent();
-  // A replayed alert is training: it never enters the supervisors' inbox.
-  if ('alert' in body && !key.startsWith('replay:')) store().upsertInboxAlert(body.alert);
-  if (!watched(key)) return;
-  if (store().applyPush(key, offset, body) === 'gap') resync(key);
-}
-
 /** A clock tick names the latest offset; if we are still behind it shortly after, catch up. */
-function checkBehind(launchId: string, offset: number): void {
-  const state = store().launches[launchId];
-  if (!state || state.offset >= offset || behindTimers.has(launchId)) return;
+function checkBehind(key: string, offset: number): void {
+  const state = store().launches.get(key);
+  if (!state || state.offset >= offset || behindTimers.has(key)) return;
   behindTimers.set(
-    launchId,
+    key,
     setTimeout(() => {
-      behindTimers.delete(launchId);
-      const now = store().launches[launchId];
-      if (now && now.offset < offset) resync(launchId);
+      behindTimers.delete(key);
+      const now = store().launches.get(key);
+      if (now && now.offset < offset) resync(key);
     }, 1500),
   );
+}
+
+/** A commit's facts: fold them in order, or catch up from the log if one was missed. */
+function onEvents(p: EventsPush): void {
+  const key = keyOf(p);
+  store().markEvent();
+  // A replayed alert is training: it never enters the supervisors' inbox.
+  if (!p.replayId) for (const e of p.events) if ('alert' in e) store().upsertInboxAlert(e.alert);
+  if (!watched(key)) return;
+  const first = p.events[0];
+  const known = store().launches.get(key);
+  if (!first || !known || first.offset > known.offset + 1) resync(key);
+  else store().applyEvents(key, p.events);
+}
+
+/** An alert of any launch, for the inbox (named pushes: the inbox room's protocol). */
+function onInboxAlert(p: AlertPush | AlertAckPush): void {
+  store().markEvent();
+  if (!p.replayId) store().upsertInboxAlert(p.alert);
 }
 
 function connect(): WarroomSocket {
   if (socket) return socket;
   // The browser sends the session cookie itself; a kiosk screen sends its token. A function, so
-  // every reconnection reads the token afresh.
+  // every reconnection reads the token (and the UI language, for the server's messages) afresh.
   const s: WarroomSocket = io({
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
     auth: (cb) => {
       const token = kioskToken();
-      cb(token ? { token } : {});
+      const lang = store().ui.lang;
+      cb(token ? { token, lang } : { lang });
     },
   });
   socket = s;
   s.on('connect', () => {
     store().setConnection('connected');
-    for (const id of watchedLaunches.keys()) syncLaunch(id);
-    for (const id of watchedReplays.keys()) syncReplay(id);
+    for (const id of watchedLaunches.keys()) sync(id);
+    for (const id of watchedReplays.keys()) sync(replayKey(id));
+    for (const id of watchedGroups.keys()) syncGroup(id);
     syncInbox();
   });
   s.on('disconnect', (reason) => {
@@ -176,65 +219,45 @@ function connect(): WarroomSocket {
   // The server dropped facts it could not store: subscribe again. A screen that saw them holds an
   // offset beyond the stored log, so the server answers it with a fresh snapshot.
   s.on('resync', (p) => {
-    if (watchedLaunches.has(p.launchId)) syncLaunch(p.launchId);
+    if (watched(p.launchId)) resync(p.launchId);
   });
-  // A batch subscription's commit: fold the facts in order, or catch up if one was missed.
-  s.on('events', (p) => {
-    const key = keyOf(p);
+  // The group changed (launches added or taken out): subscribe again; deleted: say so.
+  s.on('group', (p) => {
     store().markEvent();
-    if (!key.startsWith('replay:'))
-      for (const e of p.events) if ('alert' in e) store().upsertInboxAlert(e.alert);
-    if (!watched(key)) return;
-    const first = p.events[0];
-    const known = store().launches[key];
-    if (!first || !known || first.offset > known.offset + 1) resync(key);
-    else store().applyEvents(key, p.events);
+    if (!watchedGroups.has(p.groupId)) return;
+    if (p.group) syncGroup(p.groupId);
+    else {
+      groupLaunches.delete(p.groupId);
+      store().setGroupError(p.groupId, 'deleted');
+    }
   });
-  s.on('reading', (p) => {
-    const now = store().launches[keyOf(p)]?.clock;
-    const at = now ? new Date(now.nowMs + (Date.now() - now.at) * now.speed) : new Date();
-    onPush(keyOf(p), p.offset, { type: 'reading.ingested', reading: p.reading, now: at.toISOString() });
+  s.on('group:clock', (p) => {
+    store().markEvent();
+    for (const c of p.clocks) {
+      store().setClock(c.launchId, c.now, c.speed);
+      checkBehind(c.launchId, c.offset);
+    }
   });
-  s.on('checkpoint', (p) => onPush(keyOf(p), p.offset, { type: 'checkpoint.evaluated', result: p.result }));
-  s.on('alert', (p) =>
-    onPush(keyOf(p), p.offset, {
-      type: p.change === 'raised' ? 'alert.raised' : 'alert.updated',
-      alert: p.alert,
-    }),
-  );
-  s.on('alert:ack', (p) => onPush(keyOf(p), p.offset, { type: 'alert.acknowledged', alert: p.alert }));
-  s.on('alert:escalated', (p) => onPush(keyOf(p), p.offset, { type: 'alert.escalated', alert: p.alert }));
-  s.on('runsheet', (p) => {
-    const at = new Date().toISOString();
-    if (p.change === 'updated' && p.runSheet)
-      onPush(keyOf(p), p.offset, { type: 'runsheet.updated', runSheet: p.runSheet, by: '', at });
-    else if (p.change === 'done' && p.tick)
-      onPush(keyOf(p), p.offset, { type: 'runsheet.task.done', ...p.tick });
-  });
-  s.on('launch', (p) =>
-    onPush(keyOf(p), p.offset, { type: 'launch.updated', launch: p.launch, by: p.by, at: p.at }),
-  );
+  s.on('events', onEvents);
+  s.on('alert', onInboxAlert);
+  s.on('alert:ack', onInboxAlert);
+  s.on('alert:escalated', onInboxAlert);
   s.on('replay', (p) => {
     store().markEvent();
     store().setReplayInfo(p.info);
     const key = replayKey(p.replayId);
-    // A seek rebuilt the replay's state: take it whole.
+    // A seek (or a new owner) rebuilt the replay's state: take it whole.
     if (p.snapshot) store().loadSnapshot(p.snapshot, key);
     store().setClock(key, p.info.now, p.info.paused || p.info.speed === 'max' ? 0 : p.info.speed);
   });
+  // The launch clock, once a second: it also names the latest offset, to notice a missed batch.
   s.on('clock', (p) => {
     store().markEvent();
     const key = keyOf(p);
     store().setClock(key, p.now, p.speed);
-    // clock.advanced and simulation.* log events arrive as clock pushes with their own offset;
-    // the periodic tick repeats the latest offset (a duplicate here).
-    const outcome = store().applyPush(key, p.offset, { type: 'clock.advanced', now: p.now });
-    if (outcome === 'gap') checkBehind(key, p.offset);
+    checkBehind(key, p.offset);
   });
-  s.on('feed', (p) => {
-    store().markEvent();
-    store().setFeed(p.launchId, p.state, p.lastReadingAt);
-  });
+  s.on('feed', () => store().markEvent());
   return s;
 }
 
@@ -242,7 +265,7 @@ function connect(): WarroomSocket {
 export function watchLaunch(launchId: string): () => void {
   watchedLaunches.set(launchId, (watchedLaunches.get(launchId) ?? 0) + 1);
   const s = connect();
-  if (s.connected) syncLaunch(launchId);
+  if (s.connected) sync(launchId);
   return () => {
     const n = (watchedLaunches.get(launchId) ?? 1) - 1;
     if (n > 0) {
@@ -258,7 +281,7 @@ export function watchLaunch(launchId: string): () => void {
 export function watchReplay(replayId: string): () => void {
   watchedReplays.set(replayId, (watchedReplays.get(replayId) ?? 0) + 1);
   const s = connect();
-  if (s.connected) syncReplay(replayId);
+  if (s.connected) sync(replayKey(replayId));
   return () => {
     const n = (watchedReplays.get(replayId) ?? 1) - 1;
     if (n > 0) {
@@ -267,6 +290,23 @@ export function watchReplay(replayId: string): () => void {
     }
     watchedReplays.delete(replayId);
     if (s.connected) s.emit('unsubscribe', { replayId }, () => undefined);
+  };
+}
+
+/** Keeps a group wall's group and launches subscribed (the group's room) while not released. */
+export function watchGroup(groupId: string): () => void {
+  watchedGroups.set(groupId, (watchedGroups.get(groupId) ?? 0) + 1);
+  const s = connect();
+  if (s.connected) syncGroup(groupId);
+  return () => {
+    const n = (watchedGroups.get(groupId) ?? 1) - 1;
+    if (n > 0) {
+      watchedGroups.set(groupId, n);
+      return;
+    }
+    watchedGroups.delete(groupId);
+    groupLaunches.delete(groupId);
+    if (s.connected) s.emit('group:unsubscribe', { groupId }, () => undefined);
   };
 }
 

@@ -3,7 +3,8 @@
  * that measure do not share an event loop with the server or with the coordinator.
  *
  *   alert-clients.ts socketio <url> <count> <launchId> <authJson> [batch]   socket.io-client, websocket
- *     only; with `batch` the clients subscribe as the screens do (one `events` push per commit)
+ *     only; with `batch` the clients subscribe as the screens do (one `events` push per commit); with
+ *     `group` the id is a launch group's and they join its room as the group wall does (`group:subscribe`)
  *   alert-clients.ts ws <url> <count>                                bare `ws` clients (the floor)
  *
  * Each client notes when a push arrives (`wallNow()`, comparable across processes) — socket.io:
@@ -25,7 +26,8 @@ export type FromChild =
   | { type: 'error'; message: string };
 
 const [mode, url, countText, launchId, authJson, style] = process.argv.slice(2);
-const batch = style === 'batch';
+const batch = style === 'batch' || style === 'group';
+const group = style === 'group';
 const count = Number(countText);
 const send = (m: FromChild) => process.send?.(m);
 const WAVE = 50;
@@ -73,9 +75,10 @@ function socketIoClient(): Promise<void> {
         });
       }
       closers.push(() => socket.disconnect());
-      socket.emit('subscribe', { launchId, batch }, (r: { ok: boolean; error?: { message: string } }) =>
-        r.ok ? resolve() : reject(new Error(`subscribe refused: ${r.error?.message}`)),
-      );
+      const answered = (r: { ok: boolean; error?: { message: string } }) =>
+        r.ok ? resolve() : reject(new Error(`subscribe refused: ${r.error?.message}`));
+      if (group) socket.emit('group:subscribe', { groupId: launchId }, answered);
+      else socket.emit('subscribe', { launchId, batch }, answered);
     });
   });
 }

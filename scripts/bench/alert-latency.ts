@@ -98,7 +98,11 @@ function roundText(deltas: number[]): string {
  * `batch`: the clients subscribe as the screens do (each commit one `events` push); otherwise they
  * take the contract's named pushes (`reading`, `checkpoint`, `alert`: one frame each).
  */
-async function socketIoRounds(batch: boolean): Promise<{
+export async function socketIoRounds(
+  batch: boolean,
+  /** Watch through a launch group's room (`group:subscribe`) holding the launch and `groupSize − 1` others. */
+  groupSize = 0,
+): Promise<{
   deltas: number[];
   postMs: number[];
   frame: string | undefined;
@@ -119,13 +123,25 @@ async function socketIoRounds(batch: boolean): Promise<{
         perMinuteForecast: true,
       }),
     );
+    let target = launchId!;
+    if (groupSize > 0) {
+      const others = await createLaunches(admin, groupSize - 1, (i) =>
+        pastLaunch({ name: `bench group ${i}`, durationMinutes: 30, startedMinutesAgo: 10 }),
+      );
+      const g = await admin.post<{ group: { id: string } }>(
+        '/api/groups',
+        JSON.stringify({ name: 'bench group', launchIds: [launchId, ...others] }),
+      );
+      if (g.status !== 201) throw new Error(`creating the group: ${g.status} ${JSON.stringify(g.body)}`);
+      target = g.body.group.id;
+    }
     const children = await startClients((n) => [
       'socketio',
       server.url,
       String(n),
-      launchId!,
+      target,
       JSON.stringify(creds.screen),
-      batch ? 'batch' : 'named',
+      groupSize > 0 ? 'group' : batch ? 'batch' : 'named',
     ]);
     const clockMs = await clockBound(children);
     const deltas: number[] = [];
@@ -158,7 +174,11 @@ async function socketIoRounds(batch: boolean): Promise<{
       }
       from = t;
     }
-    log(NAME, `socket.io ${batch ? 'batch' : 'named'} rounds, p50/max ms: ${perRound.join(' ')}`);
+    log(
+      NAME,
+      `socket.io ${groupSize > 0 ? `group room (${groupSize} launches)` : batch ? 'batch' : 'named'} rounds, ` +
+        `p50/max ms: ${perRound.join(' ')}`,
+    );
     const frame = children.flatMap((c) => c.frames)[0];
     if (!batch && !frame) throw new Error('no alert push frame was captured');
     await Promise.all(children.map((c) => c.stop()));

@@ -105,6 +105,19 @@ export interface ServerHandle {
   stop: () => Promise<void>;
 }
 
+/** The environment a benchmarked server runs with: quiet logs, the bench admin, no client. */
+export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    CLIENT_DIST: join(dataDir, 'no-client'),
+  };
+}
+
 /**
  * `node --import tsx server/src/main.ts` on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
  * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
@@ -120,15 +133,7 @@ export async function startServer(name: string): Promise<ServerHandle> {
     [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', 'server/src/main.ts'],
     {
       cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'error',
-        WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        CLIENT_DIST: join(dataDir, 'no-client'),
-      },
+      env: serverEnv(port, dataDir),
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

@@ -22,7 +22,7 @@ const base = baseFacts(src);
 const precomputeMs = performance.now() - t1;
 
 const outputs = { facts: () => undefined, info: () => undefined };
-const options = { speed: 'max' as const, paused: true, drill: null, teamAlerts: new Map() };
+const options = { speed: 'max' as const, paused: true, drill: null, startedBy: null, teamAlerts: new Map() };
 
 const t2 = performance.now();
 const full = new Replay('bench', src, base, { ...options, paused: false }, outputs);

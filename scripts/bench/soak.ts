@@ -18,12 +18,10 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LaunchSnapshot } from '@warroom/shared';
 import {
-  ADMIN_PASSWORD,
   HOST,
   ROOT,
   authenticate,
@@ -31,6 +29,7 @@ import {
   fmt,
   freePort,
   onCleanup,
+  serverEnv,
   sleep,
   stopChild,
   tempDir,
@@ -77,17 +76,7 @@ async function startServer(samples: Diagnostics[]): Promise<{ url: string; child
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      WARROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CLIENT_DIST: join(dataDir, 'no-client'),
-      WARROOM_DIAGNOSTICS: '1',
-      WARROOM_DIAGNOSTICS_MS: '1000',
-    },
+    env: { ...serverEnv(port, dataDir), WARROOM_DIAGNOSTICS: '1', WARROOM_DIAGNOSTICS_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   onCleanup(() => stopChild(child));

@@ -6,17 +6,27 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { RedisBackend } from './cluster/redis-backend';
 import { installErrorHandling } from './http-errors';
+import { installJsonBodyParser } from './json-body';
+import { redactingLogger } from './logging';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import authPlugin from './plugins/auth';
 import clientPlugin from './plugins/client';
+import metricsPlugin from './plugins/metrics';
+import openapiPlugin from './plugins/openapi';
+import rateLimitsPlugin, { type RequestLimits } from './plugins/rate-limits';
 import registryPlugin from './plugins/registry';
 import replaysPlugin from './plugins/replays';
+import groupsPlugin from './plugins/groups';
 import socketPlugin from './plugins/socket';
 import { accountRoutes } from './routes/accounts';
 import { alertRoutes } from './routes/alerts';
+import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/imports';
+import { importLimitsFromEnv, notifyOptionsFromEnv } from './config';
+import notifyPlugin from './plugins/notify';
+import type { SenderOptions } from './notify/sender';
+import { channelRoutes } from './routes/channels';
 import { launchRoutes } from './routes/launches';
 import { readingRoutes } from './routes/readings';
 import { replayRoutes } from './routes/replays';
@@ -39,13 +49,20 @@ export interface AppOptions {
   adminPassword?: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** Request limits (WARROOM_INGEST_RATE_PER_MINUTE, WARROOM_LOGIN_…); unset ones keep their defaults. */
+  limits?: Partial<RequestLimits>;
+  /** WARROOM_IMPORT_MAX_BYTES / WARROOM_IMPORT_BATCH_ROWS; read from the environment when unset. */
+  imports?: { maxBytes?: number; batchRows?: number };
+  /** Notification sender (WARROOM_PUBLIC_URL, WARROOM_NOTIFY_…); read from the environment when unset. */
+  notify?: Partial<SenderOptions>;
 }
 
 export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Tokens and cookies are redacted wherever a request or an error is logged (logging.ts).
+    logger: redactingLogger(opts.logger ?? false),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // JSON bodies may not smuggle prototypes in.
@@ -64,9 +81,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
   });
   installErrorHandling(app);
+  // Closing: a keep-alive connection that was busy when close began goes idle once its answer is
+  // sent, and would then hold server.close() for its keep-alive timeout (72 s); such connections
+  // are closed as they go idle. Busy ones are left to finish their request.
+  app.addHook('preClose', async () => {
+    const timer = setInterval(() => app.server.closeIdleConnections(), 100);
+    timer.unref();
+    app.server.once('close', () => clearInterval(timer));
+  });
   // The API speaks JSON: a text/plain body would reach the routes as a string and be refused as
   // "expected object", where the sender needs to hear that the content type is wrong (415).
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -85,7 +111,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // The screens are served over plain HTTP on the control-room LAN as often as behind TLS.
     hsts: false,
   });
-  await app.register(rateLimit, { global: false });
   let redis: RedisBackend | undefined;
   if (opts.redisUrl && !opts.store) {
     redis = new RedisBackend({ url: opts.redisUrl, prefix: opts.redisPrefix });
@@ -109,6 +134,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     store = fileStore;
   }
   await app.register(registryPlugin, { store, ticking: opts.ticking ?? true, redis });
+  await app.register(groupsPlugin, { dataDir: opts.dataDir });
+  // Before every route: it documents each one as it is registered (and opens the docs page).
+  await app.register(openapiPlugin);
+  await app.register(metricsPlugin);
+  // Before any route: counted in Redis when there is one (shared by every instance), else in memory.
+  await app.register(rateLimitsPlugin, opts.limits ?? {});
+  await app.register(notifyPlugin, { dataDir: opts.dataDir, options: opts.notify ?? notifyOptionsFromEnv() });
   await app.register(socketPlugin);
   await app.register(replaysPlugin);
   await app.register(healthRoutes);
@@ -119,7 +151,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(simulationRoutes);
   await app.register(replayRoutes);
   await app.register(reviewRoutes);
-  await app.register(importRoutes);
+  await app.register(groupRoutes);
+  await app.register(channelRoutes);
+  await app.register(importRoutes, opts.imports ?? importLimitsFromEnv());
   await app.register(clientPlugin, { dist: opts.clientDist ?? DEFAULT_CLIENT_DIST });
   return app;
 }

@@ -2,60 +2,131 @@
  * The one error shape: `{ error: { code, message, details? } }`. Bad input is a 4xx a person can act
  * on; anything unexpected is logged in full and answered with a 500 that leaks nothing.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type ErrorCode, describeIssues } from '@warroom/shared';
+import Negotiator from 'negotiator';
+import {
+  type ErrorCode,
+  type Lang,
+  type MessageKey,
+  type MessageParams,
+  describeInvalidInput,
+  safeParseIn,
+  translate,
+} from '@warroom/shared';
 import type { z } from 'zod';
 import { StorageUnavailableError } from './store/event-store';
 
+/** A message to render in the caller's language: a dictionary key and its placeholders. */
+export interface Say {
+  key: MessageKey;
+  params?: MessageParams;
+}
+
 export class HttpError extends Error {
+  /** Set when the message is translatable; `message` is then its English. */
+  readonly say: Say | undefined;
+
   constructor(
     readonly statusCode: number,
     readonly code: ErrorCode,
-    message: string,
+    message: string | Say,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : translate('en', message.key, message.params));
+    this.say = typeof message === 'string' ? undefined : message;
+  }
+
+  /** The message for a caller asking in `lang` (English, as written, when they asked in none). */
+  messageIn(lang: Lang | undefined): string {
+    return this.say && lang ? translate(lang, this.say.key, this.say.params) : this.message;
   }
 }
 
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
+export const notFound = (what: string) =>
+  new HttpError(404, 'not_found', { key: 'http.notFound', params: { what } });
 
-/** Parses with a zod schema or throws a 400 listing what is wrong, field by field. */
+// --- the caller's language ----------------------------------------------------------------------
+
+/**
+ * The language an Accept-Language header (or a socket's `auth.lang`) asks for; undefined when it
+ * names none we speak (or is absent): such callers get the original English answers.
+ */
+export function acceptedLanguage(header: string | string[] | undefined): Lang | undefined {
+  if (header === undefined || header === '') return undefined;
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  const best = new Negotiator({ headers: { 'accept-language': value } }).language(['en', 'zh-CN', 'zh']);
+  if (best === undefined) return undefined;
+  return best.startsWith('zh') ? 'zh' : 'en';
+}
+
+const callerLanguage = new AsyncLocalStorage<Lang | undefined>();
+
+/** Runs `fn` (and everything it awaits) answering in `lang`: what `parseInput` writes its 400 in. */
+/** The language a request asked for (Accept-Language), English when it names none we speak. */
+export function languageOf(req: { headers: Record<string, string | string[] | undefined> }): Lang {
+  return acceptedLanguage(req.headers['accept-language']) ?? 'en';
+}
+
+export function inLanguage<T>(lang: Lang | undefined, fn: () => T): T {
+  return callerLanguage.run(lang, fn);
+}
+
+/** Parses with a zod schema or throws a 400 listing what is wrong, field by field, in the caller's language. */
 export function parseInput<T extends z.ZodType>(
   schema: T,
   value: unknown,
   what = 'request body',
 ): z.infer<T> {
-  const r = schema.safeParse(value);
+  const lang = callerLanguage.getStore();
+  const r = safeParseIn(lang ?? 'en', schema, value);
   if (r.success) return r.data;
-  throw new HttpError(400, 'invalid_input', `${what} is invalid: ${describeIssues(r.error.issues)}`, {
+  throw new HttpError(400, 'invalid_input', describeInvalidInput(what, r.error.issues, lang), {
     issues: r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
   });
 }
 
-const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
-    code: 'invalid_json',
-    message: 'the body is empty; send JSON',
-  },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    code: 'unsupported_media_type',
-    message: 'send the body as application/json',
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input' },
-  FST_ERR_CTP_INVALID_CHARSET: { status: 415, code: 'unsupported_media_type' },
-  FST_ERR_VALIDATION: { status: 400, code: 'invalid_input' },
-};
+/**
+ * Fastify's own refusals. `message` is what a caller naming no language reads (as it always did;
+ * absent: Fastify's text); `key` is the translated answer for one that names a language.
+ */
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?: string; key?: MessageKey }> =
+  {
+    FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', key: 'http.invalidJson' },
+    FST_ERR_CTP_EMPTY_JSON_BODY: {
+      status: 400,
+      code: 'invalid_json',
+      message: 'the body is empty; send JSON',
+      key: 'http.emptyJson',
+    },
+    FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', key: 'http.tooLarge' },
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'send the body as application/json',
+      key: 'http.mediaType',
+    },
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input', key: 'http.contentLength' },
+    FST_ERR_CTP_INVALID_CHARSET: { status: 415, code: 'unsupported_media_type', key: 'http.charset' },
+    FST_ERR_VALIDATION: { status: 400, code: 'invalid_input' },
+  };
 
 export function installErrorHandling(app: FastifyInstance): void {
+  // Every request is handled in the language it asks for (parseInput reads it; see inLanguage).
+  app.addHook('onRequest', (req, _reply, done) => {
+    inLanguage(acceptedLanguage(req.headers['accept-language']), done);
+  });
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    const lang = acceptedLanguage(req.headers['accept-language']);
+    const say = (key: MessageKey, english: string, params?: MessageParams) =>
+      lang ? translate(lang, key, params) : english;
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({
-        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+        error: {
+          code: err.code,
+          message: err.messageIn(lang),
+          ...(err.details ? { details: err.details } : {}),
+        },
       });
     }
     if (err instanceof StorageUnavailableError) {
@@ -66,28 +137,38 @@ export function installErrorHandling(app: FastifyInstance): void {
         .send({
           error: {
             code: 'storage_unavailable',
-            message: 'the data could not be stored right now, so nothing was recorded; try again shortly',
+            message: say('http.storageUnavailable', translate('en', 'http.storageUnavailable')),
           },
         });
     }
     const fe = err as FastifyError;
     const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (known) {
-      return reply
-        .status(known.status)
-        .send({ error: { code: known.code, message: known.message ?? fe.message } });
+      const english = known.message ?? fe.message;
+      const message = known.key ? say(known.key, english, { detail: fe.message }) : english;
+      return reply.status(known.status).send({ error: { code: known.code, message } });
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const limited = fe.statusCode === 429;
       return reply.status(fe.statusCode).send({
-        error: { code: fe.statusCode === 429 ? 'rate_limited' : 'invalid_input', message: fe.message },
+        error: {
+          code: limited ? 'rate_limited' : 'invalid_input',
+          message: limited ? say('http.tooManyRequests', fe.message) : fe.message,
+        },
       });
     }
     req.log.error({ err }, 'unexpected error');
     return reply
       .status(500)
-      .send({ error: { code: 'internal', message: 'something went wrong on our side' } });
+      .send({ error: { code: 'internal', message: say('http.internal', translate('en', 'http.internal')) } });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
+    const lang = acceptedLanguage(req.headers['accept-language']) ?? 'en';
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: translate(lang, 'http.noRoute', { method: req.method, url: req.url }),
+      },
+    });
   });
 }

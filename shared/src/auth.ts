@@ -1,25 +1,32 @@
 import { z } from 'zod';
+import { issueError } from './i18n';
 
 /** People's roles: admin ⊃ supervisor ⊃ viewer. */
 export const ROLES = ['admin', 'supervisor', 'viewer'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** Bearer tokens: data pushers (`ingest`) and kiosk screens (`screen`, read-only). */
-export const TokenScope = z.enum(['ingest', 'screen']);
+/**
+ * Bearer tokens: data pushers (`ingest`), kiosk screens (`screen`, read-only) and a Prometheus
+ * server scraping `/metrics` (`metrics`, nothing else).
+ */
+export const TokenScope = z.enum(['ingest', 'screen', 'metrics']);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 export const Username = z
   .string()
   .trim()
-  .min(2, { error: 'must be at least 2 characters' })
+  .min(2, issueError('v.atLeastChars', { n: 2 }))
   .max(40)
-  .regex(/^[\p{L}\p{N}_.-]+$/u, { error: 'may use letters, digits, _ . - only' });
+  .regex(/^[\p{L}\p{N}_.-]+$/u, issueError('v.usernameChars'));
+
+/** The shortest password a person may have; WARROOM_ADMIN_PASSWORD is held to it at start too. */
+export const PASSWORD_MIN_LENGTH = 8;
 
 export const Password = z
   .string()
-  .min(8, { error: 'must be at least 8 characters' })
-  .max(200, { error: 'must be at most 200 characters' });
+  .min(PASSWORD_MIN_LENGTH, issueError('v.atLeastChars', { n: PASSWORD_MIN_LENGTH }))
+  .max(200, issueError('v.atMostChars', { n: 200 }));
 
 export const LoginInput = z.strictObject({
   username: z.string().min(1).max(40),

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { type LabelPair, labelsOf } from './i18n';
 import { Alert } from './alert';
+import { Incident } from './incident';
+import { DeliveryAttempt, NotificationDue } from './notify';
 import { CheckpointResult } from './checkpoint';
 import { Launch } from './launch';
 import { Reading } from './reading';
@@ -13,9 +16,13 @@ export const SCENARIOS = [
   'stockout',
   'feed-outage',
   'late-and-duplicate',
+  'paid-shortfall',
+  'overspend',
 ] as const;
 export const Scenario = z.enum(SCENARIOS);
 export type Scenario = z.infer<typeof Scenario>;
+
+export const SCENARIO_LABELS: Record<Scenario, LabelPair> = labelsOf(SCENARIOS, (s) => `scenario.${s}`);
 
 /**
  * The facts in a launch's append-only log. State is a fold of these; `now` fields are launch-clock
@@ -56,8 +63,32 @@ export const LaunchEventBody = z.discriminatedUnion('type', [
    * the checkpoint and alert changes it implies follow as their own facts. `at` is launch-clock time.
    */
   z.object({ type: z.literal('launch.updated'), launch: Launch, by: z.string(), at: z.string() }),
+  /**
+   * Incidents: opened with the first breach of a story; updated in place as its figures change;
+   * worsened when materially worse (re-notify; reopens an acknowledged one); acknowledged (its
+   * alerts too); escalated; resolved when a later checkpoint shows the story over; reopened when it
+   * comes back. Each carries the whole incident.
+   */
+  z.object({ type: z.literal('incident.opened'), incident: Incident }),
+  z.object({ type: z.literal('incident.updated'), incident: Incident }),
+  z.object({ type: z.literal('incident.worsened'), incident: Incident }),
+  z.object({ type: z.literal('incident.acknowledged'), incident: Incident }),
+  z.object({ type: z.literal('incident.escalated'), incident: Incident }),
+  z.object({ type: z.literal('incident.resolved'), incident: Incident }),
+  z.object({ type: z.literal('incident.reopened'), incident: Incident }),
   /** A run-sheet task was ticked off by its owner. */
   z.object({ type: z.literal('runsheet.task.done'), taskId: z.string(), by: z.string(), at: z.string() }),
+  /** A message is due to the channels (decided with the incident fact it announces). */
+  z.object({ type: z.literal('notification.due'), notification: NotificationDue }),
+  /** The sender chose the channels a due message goes to (routing is the channels' configuration). */
+  z.object({
+    type: z.literal('notification.routed'),
+    key: z.string(),
+    channels: z.array(z.string()),
+    at: z.string(),
+  }),
+  /** One attempt to deliver to one channel: sent, failed (for good) or retrying (with when). */
+  z.object({ type: z.literal('notification.delivery'), delivery: DeliveryAttempt }),
 ]);
 export type LaunchEventBody = z.infer<typeof LaunchEventBody>;
 export type LaunchEventType = LaunchEventBody['type'];

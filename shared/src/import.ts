@@ -3,8 +3,10 @@
  * streamed as NDJSON progress lines), and the forecast builders' inputs and results.
  */
 import { z } from 'zod';
+import { issueError, issueMessage } from './i18n';
 import { ForecastPoint, DateTimeText, MAX_DURATION_MINUTES, Targets } from './launch';
-import { METRICS, Metric } from './metrics';
+import { BASE_METRICS, Metric } from './metrics';
+import { CHANNELS, CHANNEL_FIELDS } from './channels';
 import { isValidTimezone } from './time';
 
 /** Encodings an import reads; `gbk` is read as GB18030, its superset. */
@@ -17,13 +19,19 @@ export const ImportDelimiter = z.enum(IMPORT_DELIMITERS);
 export type ImportDelimiter = z.infer<typeof ImportDelimiter>;
 
 /**
- * What a column holds: a metric (per-minute increments), `cumulative:<metric>` (running totals,
- * turned into increments), `time` (a date-time, or a time of day on the launch's date), `minute`
- * (integer offset from 开团), or `ignore`.
+ * What a column holds: a metric (per-minute increments; the seven a reading always has, or an order
+ * measure: placedOrders 下单买家数, placedGmv 下单金额, newBuyers 新买家数), `cumulative:<metric>`
+ * (running totals, turned into increments), `time` (a date-time, or a time of day on the launch's
+ * date), `minute` (integer offset from 开团), `channel:<channel>:<field>` (a channel's visitors,
+ * buyers, GMV or spend: 直通车访客数, ztc.spend), `source` (a 流量来源 export's channel column, one
+ * row per channel per minute) with `source:<field>` (that row's figures), or `ignore`.
  */
 export const MAPPING_TARGETS = [
-  ...METRICS,
-  ...METRICS.map((m) => `cumulative:${m}` as const),
+  ...BASE_METRICS,
+  ...BASE_METRICS.map((m) => `cumulative:${m}` as const),
+  ...CHANNELS.flatMap((c) => CHANNEL_FIELDS.map((f) => `channel:${c}:${f}` as const)),
+  'source',
+  ...CHANNEL_FIELDS.map((f) => `source:${f}` as const),
   'time',
   'minute',
   'ignore',
@@ -53,24 +61,29 @@ const BoolText = z
   .transform((s) => s === 'true' || s === '1')
   .or(z.boolean());
 
+const MappingEntries = z.array(z.tuple([z.string().min(1).max(200), MappingTarget]));
+
 /** `mapping` travels in the query string as JSON. */
 const MappingText = z.string().transform((s, ctx) => {
   let value: unknown;
   try {
     value = JSON.parse(s);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"访客": "uv", "下单金额": "gmv"}' });
+    ctx.addIssue({ code: 'custom', message: issueMessage('v.mappingJson') });
     return z.NEVER;
   }
-  const r = ColumnMapping.safeParse(value);
+  // Checked as entries: z.record drops a "__proto__" key without a word, and a column may be named so.
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const r = MappingEntries.safeParse(isObject ? Object.entries(value as object) : null);
   if (!r.success) {
     ctx.addIssue({
       code: 'custom',
-      message: `must map header texts to one of ${MAPPING_TARGETS.join(', ')}`,
+      message: issueMessage('v.mappingTargets', { targets: MAPPING_TARGETS.join(', ') }),
     });
     return z.NEVER;
   }
-  return r.data;
+  // fromEntries defines own properties, so "__proto__" stays a key rather than setting a prototype.
+  return Object.fromEntries(r.data) as ColumnMapping;
 });
 
 const DelimiterText = z
@@ -169,7 +182,7 @@ export const ForecastImportQuery = z.object({
   mapping: MappingText.optional(),
   delimiter: DelimiterText.optional(),
   startAt: DateTimeText.optional(),
-  timezone: z.string().max(64).refine(isValidTimezone, { error: 'must be an IANA time zone' }).optional(),
+  timezone: z.string().max(64).refine(isValidTimezone, issueError('v.ianaZone')).optional(),
   durationMinutes: z.coerce.number().int().min(1).max(MAX_DURATION_MINUTES).optional(),
 });
 export type ForecastImportQuery = z.infer<typeof ForecastImportQuery>;

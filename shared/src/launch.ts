@@ -1,6 +1,22 @@
 import { z } from 'zod';
-import { MAX_METRIC_VALUE, Metric, MetricValue, METRICS } from './metrics';
+import { issueError, issueMessage } from './i18n';
+import {
+  type BaseMetric,
+  COMPARED_METRICS,
+  ComparedMetric,
+  MAX_METRIC_VALUE,
+  MetricValue,
+  MetricValues,
+} from './metrics';
 import { PlaybookEntry } from './playbook';
+import {
+  Budgets,
+  BudgetsInput,
+  ChannelBreakdown,
+  ChannelPlanInput,
+  ChannelShares,
+  ChannelSharesInput,
+} from './channels';
 import { RunSheetInput, RunSheetTask, defaultRunSheet } from './runsheet';
 import { DEFAULT_TIMEZONE, isValidTimezone, parseDateTime } from './time';
 
@@ -19,15 +35,14 @@ export const DateTimeText = z
   .trim()
   .min(1)
   .max(40)
-  .refine((s) => !Number.isNaN(parseDateTime(s, DEFAULT_TIMEZONE)), {
-    error: 'must be an ISO date-time such as 2026-11-11T10:00:00+08:00',
-  });
+  .refine((s) => !Number.isNaN(parseDateTime(s, DEFAULT_TIMEZONE)), issueError('v.isoDateTime'));
 
+/** A planned minute: before 开团 (negative, the preheat 预热) or during the launch. */
 export const ForecastPoint = z.strictObject({
   minute: z
     .number()
     .int()
-    .min(0)
+    .min(-PREHEAT_MINUTES)
     .max(MAX_DURATION_MINUTES - 1),
   uv: MetricValue.optional(),
   pv: MetricValue.optional(),
@@ -36,14 +51,60 @@ export const ForecastPoint = z.strictObject({
   orders: MetricValue.optional(),
   units: MetricValue.optional(),
   gmv: MetricValue.optional(),
+  // A plan may be fractional (an average per minute), orders placed and new buyers too.
+  placedOrders: MetricValue.optional(),
+  placedGmv: MetricValue.optional(),
+  newBuyers: MetricValue.optional(),
+  /** The minute's plan per channel (visitors, buyers, GMV, spend). */
+  channels: ChannelPlanInput.optional(),
 });
 export type ForecastPoint = z.infer<typeof ForecastPoint>;
 
+/** A minute of the stored forecast: every metric present, the order measures when planned. */
+export const ForecastMinute = z.object({
+  minute: z.number().int(),
+  ...MetricValues.shape,
+  placedOrders: z.number().optional(),
+  placedGmv: z.number().optional(),
+  newBuyers: z.number().optional(),
+  channels: ChannelBreakdown.optional(),
+});
+export type ForecastMinute = z.infer<typeof ForecastMinute>;
+
+/**
+ * A checkpoint T minutes from 开团: after it (T > 0, the window [0, T)) or in the preheat (T < 0, the
+ * window from the start of the preheat to T). With `metrics`, it compares those instead of the
+ * launch's metrics (开团前 checks look at 点击/收藏/加购, the first minutes at 收藏/销量).
+ */
+export const CheckpointAt = z
+  .number()
+  .int()
+  .min(-PREHEAT_MINUTES + 1)
+  .max(MAX_DURATION_MINUTES)
+  .refine((t) => t !== 0, issueError('v.checkpointAtZero'));
+export const CheckpointInput = z.union([
+  CheckpointAt,
+  z.strictObject({ at: CheckpointAt, metrics: z.array(ComparedMetric).min(1).max(COMPARED_METRICS.length) }),
+]);
+export type CheckpointInput = z.infer<typeof CheckpointInput>;
+
+/** A checkpoint that compares its own metric set. */
+export const CheckpointMetrics = z.object({ at: z.number().int(), metrics: z.array(ComparedMetric) });
+export type CheckpointMetrics = z.infer<typeof CheckpointMetrics>;
+
+/** When unpaid orders (待付款) raise an alert: strictly more than this share, or this amount. */
+export const UnpaidAlertInput = z.strictObject({
+  share: z.number().gt(0).max(1).nullable().optional(),
+  amount: MetricValue.nullable().optional(),
+});
+export const DEFAULT_PAYMENT_WINDOW_MINUTES = 30;
+export const DEFAULT_UNPAID_SHARE = 0.3;
+
 /** Whole-launch targets from which the template forecast is drawn. */
 export const Targets = z.strictObject({
-  uv: MetricValue.positive({ error: 'must be more than 0' }),
-  units: MetricValue.positive({ error: 'must be more than 0' }),
-  gmv: MetricValue.positive({ error: 'must be more than 0' }),
+  uv: MetricValue.positive(issueError('v.mustBePositive')),
+  units: MetricValue.positive(issueError('v.mustBePositive')),
+  gmv: MetricValue.positive(issueError('v.mustBePositive')),
 });
 export type Targets = z.infer<typeof Targets>;
 
@@ -56,17 +117,27 @@ export type ForecastInput = z.infer<typeof ForecastInput>;
 /** What a planner sends to create a launch (POST /api/launches). */
 export const LaunchInput = z
   .strictObject({
-    name: z.string().trim().min(1, { error: 'must not be empty' }).max(120),
+    name: z.string().trim().min(1, issueError('v.mustNotBeEmpty')).max(120),
     startAt: DateTimeText,
     durationMinutes: z.number().int().min(1).max(MAX_DURATION_MINUTES).optional(),
-    timezone: z
-      .string()
-      .max(64)
-      .refine(isValidTimezone, { error: 'must be an IANA time zone such as Asia/Shanghai' })
-      .optional(),
-    checkpoints: z.array(z.number().int().min(1).max(MAX_DURATION_MINUTES)).min(1).max(1000).optional(),
+    timezone: z.string().max(64).refine(isValidTimezone, issueError('v.ianaZoneExample')).optional(),
+    checkpoints: z.array(CheckpointInput).min(1).max(1000).optional(),
     tolerance: z.number().gt(0).max(10).optional(),
-    metrics: z.array(Metric).min(1).max(METRICS.length).optional(),
+    metrics: z.array(ComparedMetric).min(1).max(COMPARED_METRICS.length).optional(),
+    /** Minutes of preheat (预热) before 开团 the forecast plans; from the forecast's points when omitted. */
+    preheatMinutes: z.number().int().min(0).max(PREHEAT_MINUTES).optional(),
+    /** Buyers must pay within this many minutes of ordering, or the order closes (聚划算: 30). */
+    paymentWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    unpaidAlert: UnpaidAlertInput.optional(),
+    /** Each channel's planned share of the launch's visitors, buyers and GMV (minutes without a channel plan). */
+    channelShares: ChannelSharesInput.optional(),
+    /** Spend budgets (yuan), per channel and in total: a `budget` alert to the 电商经理 when spend crosses one. */
+    budgets: BudgetsInput.optional(),
     graceSeconds: z.number().int().min(0).max(3600).optional(),
     escalateAfterSeconds: z
       .number()
@@ -84,40 +155,57 @@ export const LaunchInput = z
   })
   .superRefine((l, ctx) => {
     const duration = l.durationMinutes ?? DEFAULT_DURATION_MINUTES;
+    const firstForecast = Array.isArray(l.forecast)
+      ? Math.min(0, ...l.forecast.map((p) => p.minute))
+      : -(l.preheatMinutes ?? 0);
+    const preheat = l.preheatMinutes ?? -firstForecast;
     if (l.checkpoints) {
       const seen = new Set<number>();
-      l.checkpoints.forEach((t, i) => {
+      l.checkpoints.forEach((c, i) => {
+        const t = typeof c === 'number' ? c : c.at;
+        if (t < 0 && t <= -preheat)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['checkpoints', i],
+            message: issueMessage('v.checkpointBeforePreheat', { t, preheat }),
+          });
         if (t > duration)
           ctx.addIssue({
             code: 'custom',
             path: ['checkpoints', i],
-            message: `checkpoint ${t} is after the launch ends (durationMinutes ${duration})`,
+            message: issueMessage('v.checkpointAfterEnd', { t, duration }),
           });
         if (seen.has(t))
           ctx.addIssue({
             code: 'custom',
             path: ['checkpoints', i],
-            message: `checkpoint ${t} is listed twice`,
+            message: issueMessage('v.checkpointTwice', { t }),
           });
         seen.add(t);
       });
     }
     if (l.metrics && new Set(l.metrics).size !== l.metrics.length)
-      ctx.addIssue({ code: 'custom', path: ['metrics'], message: 'a metric is listed twice' });
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: issueMessage('v.metricTwice') });
     if (Array.isArray(l.forecast)) {
       const seen = new Set<number>();
       l.forecast.forEach((p, i) => {
+        if (p.minute < -preheat)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['forecast', i, 'minute'],
+            message: issueMessage('v.minuteBeforePreheat', { minute: p.minute, preheat }),
+          });
         if (p.minute >= duration)
           ctx.addIssue({
             code: 'custom',
             path: ['forecast', i, 'minute'],
-            message: `minute ${p.minute} is after the launch ends (durationMinutes ${duration})`,
+            message: issueMessage('v.minuteAfterEnd', { minute: p.minute, duration }),
           });
         if (seen.has(p.minute))
           ctx.addIssue({
             code: 'custom',
             path: ['forecast', i, 'minute'],
-            message: `minute ${p.minute} is listed twice`,
+            message: issueMessage('v.minuteTwice', { minute: p.minute }),
           });
         seen.add(p.minute);
       });
@@ -127,7 +215,11 @@ export const LaunchInput = z
       l.playbook.forEach((e, i) => {
         const key = `${e.metric}/${e.direction}`;
         if (keys.has(key))
-          ctx.addIssue({ code: 'custom', path: ['playbook', i], message: `two plans for ${key}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['playbook', i],
+            message: issueMessage('v.twoPlans', { key }),
+          });
         keys.add(key);
       });
     }
@@ -145,9 +237,12 @@ export const Launch = z.object({
   startAt: z.string(),
   durationMinutes: z.number().int(),
   timezone: z.string(),
+  /** Checkpoint minutes, sorted (negative ones are in the preheat). */
   checkpoints: z.array(z.number().int()),
   tolerance: z.number(),
-  metrics: z.array(Metric),
+  metrics: z.array(ComparedMetric),
+  /** The checkpoints that compare their own metric set (the others compare `metrics`). */
+  checkpointMetrics: z.array(CheckpointMetrics).optional(),
   graceSeconds: z.number().int(),
   escalateAfterSeconds: z.number().int(),
   stock: z.number().nullable(),
@@ -155,24 +250,57 @@ export const Launch = z.object({
   targets: Targets.nullable(),
   playbook: z.array(PlaybookEntry),
   /** forecast[m] is the expected reading for minute m, m = 0 … durationMinutes − 1. */
-  forecast: z.array(
-    z.object({
-      minute: z.number().int(),
-      uv: z.number(),
-      pv: z.number(),
-      fav: z.number(),
-      cart: z.number(),
-      orders: z.number(),
-      units: z.number(),
-      gmv: z.number(),
-    }),
-  ),
+  forecast: z.array(ForecastMinute),
+  /** Minutes of preheat before 开团 (absent in logs from before preheats: 0). */
+  preheatMinutes: z.number().int().optional(),
+  /** preheatForecast[i] is minute i − preheatMinutes (the preheat's plan), when there is one. */
+  preheatForecast: z.array(ForecastMinute).optional(),
+  paymentWindowMinutes: z.number().int().optional(),
+  unpaidAlert: z.object({ share: z.number().nullable(), amount: z.number().nullable() }).optional(),
+  channelShares: ChannelShares.optional(),
+  budgets: Budgets.optional(),
   clock: ClockKind,
   createdAt: z.string(),
   /** Resolved run sheet; absent in logs written before run sheets existed (see `runSheetOf`). */
   runSheet: z.array(RunSheetTask).optional(),
 });
 export type Launch = z.infer<typeof Launch>;
+
+/** A set-up warning about a launch: it is saved, but the planner should look again. */
+export const LaunchWarning = z.object({
+  /** stock-cover: stock under three times the planned units (核心商品库存需满足预期销量3倍以上). */
+  code: z.enum(['stock-cover']),
+  /** In the caller's language. */
+  message: z.string(),
+});
+export type LaunchWarning = z.infer<typeof LaunchWarning>;
+
+/** A launch as saving it answers: with `warnings` when there is something to look at again. */
+export const SavedLaunch = Launch.extend({ warnings: z.array(LaunchWarning).optional() });
+export type SavedLaunch = z.infer<typeof SavedLaunch>;
+
+/** The preheat's length in minutes (0 for launches stored before preheats). */
+export function preheatOf(launch: Pick<Launch, 'preheatMinutes'>): number {
+  return launch.preheatMinutes ?? 0;
+}
+
+/** The metrics checkpoint T compares. */
+export function checkpointMetricsOf(
+  launch: Pick<Launch, 'metrics' | 'checkpointMetrics'>,
+  t: number,
+): ComparedMetric[] {
+  return launch.checkpointMetrics?.find((c) => c.at === t)?.metrics ?? launch.metrics;
+}
+
+/** The planned value of a base metric for minute m (preheat minutes included); 0 outside the plan. */
+export function forecastAt(
+  launch: Pick<Launch, 'forecast' | 'preheatForecast' | 'preheatMinutes'>,
+  m: number,
+  metric: BaseMetric,
+): number {
+  const point = m >= 0 ? launch.forecast[m] : launch.preheatForecast?.[m + preheatOf(launch)];
+  return point?.[metric] ?? 0;
+}
 
 /** A launch's run sheet: its own, or the team's defaults for launches stored without one. */
 export function runSheetOf(launch: Pick<Launch, 'runSheet'>): RunSheetTask[] {

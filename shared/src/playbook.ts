@@ -1,19 +1,13 @@
 import { z } from 'zod';
-import { Metric } from './metrics';
+import { type LabelPair, issueError, labelsOf } from './i18n';
+import { ComparedMetric } from './metrics';
 
 /** Owner roles from the team's plans (who is paged for a backup plan). */
 export const OWNER_ROLES = ['运营主管', '推广主管', '客服主管', '美工主管', '仓储主管', '电商经理'] as const;
 export const OwnerRole = z.enum(OWNER_ROLES);
 export type OwnerRole = z.infer<typeof OwnerRole>;
 
-export const OWNER_ROLE_LABELS: Record<OwnerRole, { zh: string; en: string }> = {
-  运营主管: { zh: '运营主管', en: 'Operations lead' },
-  推广主管: { zh: '推广主管', en: 'Promotion lead' },
-  客服主管: { zh: '客服主管', en: 'Customer service lead' },
-  美工主管: { zh: '美工主管', en: 'Design lead' },
-  仓储主管: { zh: '仓储主管', en: 'Warehouse lead' },
-  电商经理: { zh: '电商经理', en: 'E-commerce manager' },
-};
+export const OWNER_ROLE_LABELS: Record<OwnerRole, LabelPair> = labelsOf(OWNER_ROLES, (r) => `ownerRole.${r}`);
 
 /** Where an unacknowledged alert goes when it escalates. */
 export const ESCALATION_ROLE: OwnerRole = '电商经理';
@@ -21,7 +15,7 @@ export const ESCALATION_ROLE: OwnerRole = '电商经理';
 export const Direction = z.enum(['over', 'under']);
 export type Direction = z.infer<typeof Direction>;
 
-const Text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max);
+const Text = (max: number) => z.string().trim().min(1, issueError('v.mustNotBeEmpty')).max(max);
 
 export const PlanOwner = z.strictObject({
   role: OwnerRole,
@@ -30,18 +24,41 @@ export const PlanOwner = z.strictObject({
 export type PlanOwner = z.infer<typeof PlanOwner>;
 
 /**
- * One backup plan (预备方案): what to do when `metric` breaches in `direction`. A data-gap plan has
- * metric "data-gap" and no direction.
+ * Situations with a plan of their own and no direction: the feed is down (data-gap), stock will run
+ * out before the end (low-stock), it ran out (sold-out), orders wait to be paid (unpaid), traffic
+ * off plan once the item sold out (sold-out-traffic: 关联销售 / 引流到关联款), spend over a budget
+ * (budget: 超预算, the 电商经理's).
+ */
+export const SITUATIONS = [
+  'data-gap',
+  'low-stock',
+  'sold-out',
+  'unpaid',
+  'sold-out-traffic',
+  'budget',
+] as const;
+export const Situation = z.enum(SITUATIONS);
+export type Situation = z.infer<typeof Situation>;
+export const PlaybookKey = z.union([ComparedMetric, Situation]);
+export type PlaybookKey = z.infer<typeof PlaybookKey>;
+
+export function isSituation(key: string): key is Situation {
+  return (SITUATIONS as readonly string[]).includes(key);
+}
+
+/**
+ * One backup plan (预备方案): what to do when `metric` breaches in `direction`. A situation's plan
+ * (data-gap, low-stock, sold-out, unpaid, sold-out-traffic, budget) has no direction.
  */
 export const PlaybookEntry = z
   .strictObject({
-    metric: z.union([Metric, z.literal('data-gap')]),
+    metric: PlaybookKey,
     direction: Direction.nullable(),
     title: Text(100),
     owners: z.array(PlanOwner).min(1).max(6),
   })
-  .refine((e) => (e.metric === 'data-gap') === (e.direction === null), {
-    error: 'a data-gap plan has direction null; a metric plan has direction "over" or "under"',
+  .refine((e) => isSituation(e.metric) === (e.direction === null), {
+    ...issueError('v.dataGapDirection'),
     path: ['direction'],
   });
 export type PlaybookEntry = z.infer<typeof PlaybookEntry>;

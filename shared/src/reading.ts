@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { MetricValue } from './metrics';
+import { issueError } from './i18n';
+import { MetricValue, MetricValues, OrderMetricValues } from './metrics';
 import { MAX_DURATION_MINUTES, PREHEAT_MINUTES, DateTimeText } from './launch';
+import { ChannelBreakdown, ChannelReadingsInput } from './channels';
 
-const Count = MetricValue.int({ error: 'must be a whole number' });
+const Count = MetricValue.int(issueError('v.mustBeWholeNumber'));
 
 /**
  * A reading as sent by a pusher: `{minute}` or `{at}` (a time inside the minute) plus the
- * metric increments for that minute. An omitted metric is 0.
+ * metric increments for that minute. An omitted metric is 0; the order measures (placedOrders,
+ * placedGmv, newBuyers) are kept only when sent.
  */
 export const ReadingInput = z
   .strictObject({
@@ -24,10 +27,11 @@ export const ReadingInput = z
     orders: Count.optional(),
     units: Count.optional(),
     gmv: MetricValue.optional(),
+    ...OrderMetricValues,
+    /** Per channel (流量来源): visitors, paid buyers, GMV and spend of the minute. */
+    channels: ChannelReadingsInput.optional(),
   })
-  .refine((r) => (r.minute === undefined) !== (r.at === undefined), {
-    error: 'give either "minute" or "at" (a time inside the minute), not both and not neither',
-  });
+  .refine((r) => (r.minute === undefined) !== (r.at === undefined), issueError('v.minuteOrAt'));
 export type ReadingInput = z.infer<typeof ReadingInput>;
 
 /** Up to this many readings in one POST. */
@@ -35,19 +39,18 @@ export const MAX_READINGS_PER_REQUEST = 10_000;
 
 export const ReadingBatch = z.union([
   ReadingInput,
-  z.array(z.unknown()).min(1, { error: 'send at least one reading' }).max(MAX_READINGS_PER_REQUEST),
+  z.array(z.unknown()).min(1, issueError('v.atLeastOneReading')).max(MAX_READINGS_PER_REQUEST),
 ]);
 
-/** A stored reading: one minute, every metric present. */
+/** A stored reading: one minute, every metric present, the order measures when they were sent. */
 export const Reading = z.object({
   minute: z.number().int(),
-  uv: z.number(),
-  pv: z.number(),
-  fav: z.number(),
-  cart: z.number(),
-  orders: z.number(),
-  units: z.number(),
-  gmv: z.number(),
+  ...MetricValues.shape,
+  placedOrders: z.number().optional(),
+  placedGmv: z.number().optional(),
+  newBuyers: z.number().optional(),
+  /** The channel breakdown, when sent (its totals need not equal the reading's). */
+  channels: ChannelBreakdown.optional(),
 });
 export type Reading = z.infer<typeof Reading>;
 

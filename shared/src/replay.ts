@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Alert, AckInput } from './alert';
-import { Metric } from './metrics';
+import { COMPARED_METRICS, ComparedMetric } from './metrics';
 import { Direction } from './playbook';
 import { CheckpointResult } from './checkpoint';
 
@@ -55,6 +55,8 @@ export const ReplayInfo = z.object({
   firstMinute: z.number().int(),
   lastMinute: z.number().int(),
   drill: z.object({ trainee: z.string() }).nullable(),
+  /** The username of the trainer who started it: they and admins control and delete it; others watch. */
+  startedBy: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ReplayInfo = z.infer<typeof ReplayInfo>;
@@ -63,7 +65,7 @@ export type ReplayInfo = z.infer<typeof ReplayInfo>;
 export const DrillAlertScore = z.object({
   alertId: z.string(),
   checkpoint: z.number().int(),
-  metric: Metric.nullable(),
+  metric: ComparedMetric.nullable(),
   direction: Direction.nullable(),
   severity: z.enum(['warning', 'critical']),
   raisedAt: z.string(),
@@ -120,7 +122,7 @@ export const WhatIfInput = z.strictObject({
     .min(1)
     .max(1000)
     .optional(),
-  metrics: z.array(Metric).min(1).max(7).optional(),
+  metrics: z.array(ComparedMetric).min(1).max(COMPARED_METRICS.length).optional(),
   /** Per-minute points or `{template}` targets, as when creating a launch. */
   forecast: z.unknown().optional(),
 });
@@ -128,7 +130,11 @@ export type WhatIfInput = z.infer<typeof WhatIfInput>;
 
 export const WhatIfResult = z.object({
   launchId: z.string(),
-  settings: z.object({ tolerance: z.number(), checkpoints: z.array(z.number()), metrics: z.array(Metric) }),
+  settings: z.object({
+    tolerance: z.number(),
+    checkpoints: z.array(z.number()),
+    metrics: z.array(ComparedMetric),
+  }),
   alerts: z.array(Alert),
   checkpoints: z.array(CheckpointResult),
   /** Breach alerts (checkpoint/metric/direction) that fire only with the new settings, or only without. */

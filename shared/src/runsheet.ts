@@ -3,24 +3,23 @@
  * 开团 or at a clock time in the launch's zone on the day of 开团. Ticked off by their owner.
  */
 import { z } from 'zod';
+import { issueError, issueMessage } from './i18n';
 import { OwnerRole } from './playbook';
 import { MINUTE_MS, parseDateTime, zonedParts } from './time';
 
 /** A task not ticked off this long after it was due is overdue (flagged on the screens). */
 export const RUNSHEET_OVERDUE_AFTER_MS = 5 * MINUTE_MS;
 
-const ClockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a clock time such as 15:00' });
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, issueError('v.clockTime'));
 
 export const RunSheetTaskInput = z
   .strictObject({
     id: z
       .string()
       .trim()
-      .regex(/^[a-z0-9-]{1,40}$/, { error: 'use lower-case letters, digits and dashes' })
+      .regex(/^[a-z0-9-]{1,40}$/, issueError('v.taskId'))
       .optional(),
-    title: z.string().trim().min(1, { error: 'must not be empty' }).max(120),
+    title: z.string().trim().min(1, issueError('v.mustNotBeEmpty')).max(120),
     owner: OwnerRole,
     /** Minutes after 开团 (negative: before). */
     offsetMinutes: z
@@ -32,9 +31,10 @@ export const RunSheetTaskInput = z
     /** A clock time (HH:MM) in the launch's zone on the day of 开团. */
     clockTime: ClockTime.optional(),
   })
-  .refine((t) => (t.offsetMinutes === undefined) !== (t.clockTime === undefined), {
-    error: 'give either "offsetMinutes" (relative to 开团) or "clockTime" (HH:MM), not both',
-  });
+  .refine(
+    (t) => (t.offsetMinutes === undefined) !== (t.clockTime === undefined),
+    issueError('v.offsetOrClock'),
+  );
 export type RunSheetTaskInput = z.infer<typeof RunSheetTaskInput>;
 
 export const RunSheetInput = z
@@ -45,7 +45,7 @@ export const RunSheetInput = z
     tasks.forEach((t, i) => {
       if (t.id === undefined) return;
       if (seen.has(t.id))
-        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `task ${t.id} is listed twice` });
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: issueMessage('v.taskTwice', { id: t.id }) });
       seen.add(t.id);
     });
   });
@@ -77,7 +77,7 @@ const task = (id: string, title: string, owner: OwnerRole, at: number | string):
   clockTime: typeof at === 'string' ? at : null,
 });
 
-/** The team's schedule (DESIGN.md "Run sheet defaults"). */
+/** The team's launch-day schedule (作战时间表), as its own plans set it. */
 export function defaultRunSheet(): RunSheetTask[] {
   return [
     task('pre-check', '开团前点击量/收藏量 vs 预估', '运营主管', -60),

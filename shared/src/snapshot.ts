@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert } from './alert';
+import { Incident } from './incident';
 import { CheckpointResult } from './checkpoint';
 import { Launch } from './launch';
 import { Reading } from './reading';
@@ -24,6 +25,8 @@ export const LaunchSnapshot = z.object({
   readings: z.array(Reading),
   checkpoints: z.array(CheckpointResult),
   alerts: z.array(Alert),
+  /** The incidents the alerts form (absent from servers before incidents). */
+  incidents: z.array(Incident).optional(),
   /** Offset of the last event folded into this snapshot. */
   offset: z.number().int(),
   /** The launch clock (ISO) and how fast it runs against the wall (1 for live launches). */
@@ -32,6 +35,8 @@ export const LaunchSnapshot = z.object({
   feed: FeedState,
   /** Launch-clock time of the last accepted reading. */
   lastReadingAt: z.string().nullable(),
+  /** The latest launch-clock time the log has seen (what a fold of the log knows as "now"). */
+  logNow: z.string().optional(),
   simulation: SimulationInfo.nullable(),
   /** Run-sheet tasks ticked off so far (the tasks are `launch.runSheet`). */
   runSheetDone: z.array(RunSheetTick).optional(),

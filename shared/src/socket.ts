@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert } from './alert';
+import { Incident } from './incident';
 import { CheckpointResult } from './checkpoint';
 import { type LaunchEvent } from './events';
 import { FeedState, LaunchSnapshot } from './snapshot';
@@ -9,6 +10,7 @@ import { AckInput } from './alert';
 import type { Principal } from './auth';
 import { ReplayInfo } from './replay';
 import { RunSheetTask, RunSheetTick } from './runsheet';
+import { Group, MAX_GROUP_LAUNCHES } from './group';
 
 /** Every client → server event is acknowledged with this envelope. */
 export type AckEnvelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -27,10 +29,29 @@ export type SubscribeInput = z.infer<typeof SubscribeInput>;
 
 export const UnsubscribeInput = z.strictObject({ launchId: z.string().min(1).max(100) });
 
+/**
+ * `group:subscribe`: the group wall joins the group's room (`group:<id>`), which gets every commit
+ * of every launch in the group as one `events` push, the group's changes (`group`) and its
+ * launches' clocks once a second (`group:clock`). `after` names the last offset seen per launch.
+ */
+export const GroupSubscribeInput = z.strictObject({
+  groupId: z.string().min(1).max(100),
+  after: z
+    .array(z.strictObject({ launchId: z.string().min(1).max(100), offset: z.number().int().min(0) }))
+    .max(MAX_GROUP_LAUNCHES)
+    .optional(),
+});
+export type GroupSubscribeInput = z.infer<typeof GroupSubscribeInput>;
+export const GroupUnsubscribeInput = z.strictObject({ groupId: z.string().min(1).max(100) });
+/** Group rooms one connection may be in at once (a wall, a console filter, a review). */
+export const MAX_GROUP_ROOMS = 4;
+
 /** `subscribe` to a replay (room `replay:<id>`): answered like a launch subscription. */
 export const ReplaySubscribeInput = z.strictObject({
   replayId: z.string().min(1).max(100),
   after: z.number().int().min(0).optional(),
+  /** As for a launch: each step's facts as one `events` push. */
+  batch: z.boolean().optional(),
 });
 export type ReplaySubscribeInput = z.infer<typeof ReplaySubscribeInput>;
 export const ReplayUnsubscribeInput = z.strictObject({ replayId: z.string().min(1).max(100) });
@@ -45,6 +66,11 @@ export const SocketAckInput = z.strictObject({
   ...AckInput.shape,
 });
 export type SocketAckInput = z.infer<typeof SocketAckInput>;
+
+export const SocketIncidentAckInput = z.strictObject({
+  incidentId: z.string().min(1).max(200),
+  ...AckInput.shape,
+});
 
 /** A trainee acknowledging a replayed alert over the socket (`alert:ack` with `replayId`). */
 export const ReplaySocketAckInput = z.strictObject({
@@ -66,6 +92,13 @@ export const AlertPush = z.object({
   change: z.enum(['raised', 'updated']),
 });
 export const AlertAckPush = z.object({ ...Envelope, alert: Alert });
+/** An incident opened, changed in place, worsened, was acknowledged, escalated, resolved or reopened. */
+export const IncidentPush = z.object({
+  ...Envelope,
+  incident: Incident,
+  change: z.enum(['opened', 'updated', 'worsened', 'acknowledged', 'escalated', 'resolved', 'reopened']),
+});
+export type IncidentPush = z.infer<typeof IncidentPush>;
 export const ClockPush = z.object({ ...Envelope, now: z.string(), speed: z.number() });
 export const FeedPush = z.object({ ...Envelope, state: FeedState, lastReadingAt: z.string().nullable() });
 
@@ -96,12 +129,47 @@ export type ClockPush = z.infer<typeof ClockPush>;
 export type FeedPush = z.infer<typeof FeedPush>;
 
 /** What `subscribe` answers: the whole state, or the log events after `after`. */
-export type SubscribeData =
-  { kind: 'snapshot'; snapshot: LaunchSnapshot } | { kind: 'events'; events: LaunchEvent[]; offset: number };
+/**
+ * The most events one catch-up answer carries (a socket `subscribe`, `GET /api/launches/:id/events`);
+ * a client further behind asks again from the last offset it got (`more` says there is more).
+ */
+export const EVENTS_PAGE_MAX = 1000;
+/** The inbox (`inbox:subscribe`, `GET /api/alerts`) answers with at most this many alerts, the newest. */
+export const INBOX_MAX_ALERTS = 500;
 
-/** A batch subscriber's push: the facts one commit recorded, in log order (`offset` is the last). */
+/**
+ * The answer to `subscribe`: a snapshot, or the events after `after` — at most EVENTS_PAGE_MAX of
+ * them; `offset` is the latest durable one, and `more` is true when the page stops short of it.
+ */
+export type SubscribeData =
+  | { kind: 'snapshot'; snapshot: LaunchSnapshot }
+  | { kind: 'events'; events: LaunchEvent[]; offset: number; more?: boolean };
+
+/** What `group:subscribe` answers: the group, and per launch what `subscribe` would. */
+export interface GroupSubscribeData {
+  group: Group;
+  launches: { launchId: string; data: SubscribeData }[];
+}
+
+/** The group changed (its launches, name or target), or was deleted (`group: null`). */
+export const GroupPush = z.object({ groupId: z.string(), group: Group.nullable() });
+export type GroupPush = z.infer<typeof GroupPush>;
+/** The group's launches' clocks, once a second: each names its latest offset, as `clock` does. */
+export const GroupClockPush = z.object({
+  groupId: z.string(),
+  clocks: z.array(
+    z.object({ launchId: z.string(), offset: z.number().int(), now: z.string(), speed: z.number() }),
+  ),
+});
+export type GroupClockPush = z.infer<typeof GroupClockPush>;
+
+/**
+ * A batch subscriber's push: the facts one commit recorded, in log order (`offset` is the last).
+ * From a replay it carries `replayId`, and the offsets are the replay's own.
+ */
 export interface EventsPush {
   launchId: string;
+  replayId?: string;
   offset: number;
   events: LaunchEvent[];
 }
@@ -115,19 +183,28 @@ export interface ServerToClientEvents {
   alert: (p: AlertPush) => void;
   'alert:ack': (p: AlertAckPush) => void;
   'alert:escalated': (p: AlertAckPush) => void;
+  incident: (p: IncidentPush) => void;
   clock: (p: ClockPush) => void;
   feed: (p: FeedPush) => void;
   runsheet: (p: RunSheetPush) => void;
   launch: (p: LaunchPush) => void;
   replay: (p: ReplayPush) => void;
+  group: (p: GroupPush) => void;
+  'group:clock': (p: GroupClockPush) => void;
+  /** This connection is being closed by the server, and why (e.g. `memory_budget`: it did not read). */
+  dropped: (p: { code: string; message: string }) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (input: unknown, ack: (r: AckEnvelope<SubscribeData>) => void) => void;
   unsubscribe: (input: unknown, ack: (r: AckEnvelope<null>) => void) => void;
   'alert:ack': (input: unknown, ack: (r: AckEnvelope<Alert>) => void) => void;
+  /** Acknowledges an incident and its open alerts (supervisor), as POST /api/incidents/:id/ack. */
+  'incident:ack': (input: unknown, ack: (r: AckEnvelope<Incident>) => void) => void;
   /** Joins the inbox: every launch's alert pushes; answered with all current alerts. */
   'inbox:subscribe': (input: unknown, ack: (r: AckEnvelope<Alert[]>) => void) => void;
+  'group:subscribe': (input: unknown, ack: (r: AckEnvelope<GroupSubscribeData>) => void) => void;
+  'group:unsubscribe': (input: unknown, ack: (r: AckEnvelope<null>) => void) => void;
 }
 
 export interface SocketData {

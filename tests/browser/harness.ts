@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { formatIsoInZone, type Launch } from '@warroom/shared';
 import { ADMIN_PASSWORD, storeEnv } from '../helpers/server';
 
 export { ADMIN_PASSWORD };
@@ -17,7 +18,14 @@ export const adminPassword = () => process.env.WARROOM_ADMIN_PASSWORD ?? ADMIN_P
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * Where the tests' screenshots go: an ignored folder, so a test run leaves the checkout clean;
+ * `npm run screenshots` (WARROOM_SCREENSHOTS=docs) refreshes the committed ones in docs/screenshots.
+ */
+export const SCREENSHOTS =
+  process.env.WARROOM_SCREENSHOTS === 'docs'
+    ? join(ROOT, 'docs/screenshots')
+    : join(ROOT, 'tests/.tmp/screenshots');
 
 /** Browser tests run wherever Chromium is installed, and must run in CI. */
 export const canRunBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
@@ -43,7 +51,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { port?: number; dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   if (!existsSync(join(ROOT, 'client/dist/index.html')))
     throw new Error('client/dist is missing: run "npm run build -w client" (npm test builds first)');
   const port = opts.port ?? (await freePort());
@@ -60,6 +70,7 @@ export async function startServer(opts: { port?: number; dataDir?: string } = {}
       WARROOM_ADMIN_PASSWORD: adminPassword(),
       // The store under test, never a REDIS_URL that happens to be in the shell (shared keys).
       ...storeEnv(dataDir),
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -175,7 +186,72 @@ export async function api<T>(
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/** Opens a launch's wall (大屏) as the admin, at 1920×1080 unless told, once its name shows. */
+export async function openWall(
+  browser: Browser,
+  base: string,
+  launchId: string,
+  viewport = { width: 1920, height: 1080 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  await signIn(context, base, await adminSession(base));
+  const page = await context.newPage();
+  await page.goto(`${base}/screen/${launchId}`);
+  await page.getByTestId('launch-name').waitFor();
+  return page;
+}
+
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, name);
+}
+
+/** The launch the browser tests plan: 180 minutes of the template for 30,000 visitors, 2,000 units. */
+const TEMPLATE = { uv: 30000, units: 2000, gmv: 198000 };
+
+/** Creates a launch as the admin with 开团 `minutesAgo` minutes ago in Beijing (negative: ahead). */
+export function createLaunch(
+  base: string,
+  name: string,
+  minutesAgo: number,
+  extra: Record<string, unknown> = {},
+): Promise<Launch> {
+  return api<Launch>(base, 'POST', '/api/launches', {
+    name,
+    startAt: formatIsoInZone(Date.now() - minutesAgo * 60_000, 'Asia/Shanghai'),
+    durationMinutes: 180,
+    stock: 3000,
+    price: 99,
+    targets: TEMPLATE,
+    forecast: { template: TEMPLATE },
+    ...extra,
+  });
+}
+
+/** Shares of the forecast a reading brings, per metric (1 = on plan; orders follow units). */
+export interface Shares {
+  uv?: number;
+  units?: number;
+  gmv?: number;
+}
+
+/** Posts readings for minutes [from, to): the launch's forecast scaled by `shares`. */
+export function postReadings(base: string, launch: Launch, from: number, to: number, shares: Shares = {}) {
+  const { uv = 1, units = 1, gmv = 1 } = shares;
+  return api(
+    base,
+    'POST',
+    `/api/launches/${launch.id}/readings`,
+    Array.from({ length: to - from }, (_, i) => {
+      const f = launch.forecast[from + i]!;
+      return {
+        minute: from + i,
+        uv: Math.round(f.uv * uv),
+        pv: Math.round(f.pv),
+        orders: Math.round(f.orders * units),
+        units: Math.round(f.units * units),
+        gmv: Math.round(f.gmv * gmv * 100) / 100,
+      };
+    }),
+  );
 }

@@ -5,7 +5,8 @@
  * before a checkpoint's grace deadline still gets that checkpoint evaluated, once; a simulation
  * whose instance dies is taken over; an import into one instance while the other posts readings to
  * the same launch survives the offset conflicts; a replay whose instance dies is rebuilt on the
- * other where it stood, with the trainee's acknowledgement.
+ * other where it stood, with the trainee's acknowledgement; every instance lists every replay, and
+ * a playing replay whose owner died is taken over as soon as its lease lapses, unasked.
  */
 import { randomBytes } from 'node:crypto';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
@@ -78,10 +79,16 @@ async function screen(server: ServerProcess, launchId: string, cookie: string): 
   return s;
 }
 
+/** The whole log, page by page (the events route answers at most a page at a time). */
 async function log(server: ServerProcess, id: string): Promise<LaunchEvent[]> {
-  const res = await server.request('GET', `/api/launches/${id}/events`);
-  expect(res.status).toBe(200);
-  return (res.body as { events: LaunchEvent[] }).events;
+  const all: LaunchEvent[] = [];
+  for (;;) {
+    const res = await server.request('GET', `/api/launches/${id}/events?after=${all.at(-1)?.offset ?? 0}`);
+    expect(res.status).toBe(200);
+    const page = res.body as { events: LaunchEvent[]; more: boolean };
+    all.push(...page.events);
+    if (!page.more) return all;
+  }
 }
 
 function expectCleanLog(events: LaunchEvent[]): void {
@@ -406,6 +413,71 @@ describe('two instances on one Redis', () => {
       });
       const score = await b.request('GET', `/api/replays/${replayId}/score`);
       expect(score.status).toBe(200);
+    },
+    TIMEOUT,
+  );
+  it(
+    'every instance lists every replay, and a playing replay whose owner died is taken over unasked',
+    async () => {
+      const { prefix, nodes } = await cluster(2);
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const created = await a.request('POST', '/api/launches', pastLaunchInput({}, 30));
+      expect(created.status).toBe(201);
+      const launch = created.body as Launch;
+      expect(
+        (await a.request('POST', `/api/launches/${launch.id}/readings`, readings(0, 30, 0.6))).status,
+      ).toBe(200);
+      const length = (await log(a, launch.id)).length;
+      await waitFor(async () => (await log(b, launch.id)).length === length, { what: 'B to catch up' });
+
+      const start = async (body: object) => {
+        const r = await a.request('POST', '/api/replays', { launchId: launch.id, ...body });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return (r.body as { replayId: string }).replayId;
+      };
+      const playing = await start({ speed: 1 });
+      const paused = await start({ speed: 10, paused: true });
+      expect((await a.request('POST', `/api/replays/${paused}/seek`, { minute: 12 })).status).toBe(200);
+
+      // B lists A's replays without taking them: A still owns both.
+      const listed = await b.request('GET', '/api/replays');
+      expect(listed.status).toBe(200);
+      const infos = listed.body as ReplayInfo[];
+      expect(infos.map((i) => i.replayId)).toEqual([playing, paused]);
+      expect(infos[0]).toMatchObject({
+        launchId: launch.id,
+        launchName: launch.name,
+        paused: false,
+        speed: 1,
+      });
+      expect(infos[1]).toMatchObject({ paused: true, minute: 12, speed: 10, ended: false });
+      const fromA = (await a.request('GET', '/api/replays')).body as ReplayInfo[];
+      expect(fromA.map((i) => i.replayId)).toEqual([playing, paused]);
+      expect(fromA[1]).toEqual(infos[1]);
+      const redis = connectRedis(TEST_REDIS_URL, { enableOfflineQueue: true });
+      try {
+        const holder = async (id: string) => {
+          const v = await redis.get(`${prefix}lease:replay:${id}`);
+          return v ? Number(v.split('-')[0]) : null;
+        };
+        expect(await holder(playing)).toBe(a.pid);
+
+        await a.kill9();
+        // Nobody asks B for anything: it takes the playing replay once A's lease lapses.
+        await waitFor(async () => (await holder(playing)) === b.pid, {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+          what: 'B to take the playing replay over by itself',
+        });
+        // The paused one waits for someone to ask for it.
+        expect(await holder(paused)).toBeNull();
+        const after = (await b.request('GET', '/api/replays')).body as ReplayInfo[];
+        expect(after.map((i) => i.replayId)).toEqual([playing, paused]);
+        expect(after[0]).toMatchObject({ paused: false, speed: 1 });
+        expect(after[1]).toMatchObject({ paused: true, minute: 12 });
+      } finally {
+        redis.disconnect();
+      }
     },
     TIMEOUT,
   );

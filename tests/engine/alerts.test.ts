@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN, WarRoom, alertKey, clock, makeLaunch, reading, readings, types } from './helpers';
+import { PLAN, WarRoom, alertKey, clock, makeLaunch, reading, readings, alertTypes } from './helpers';
 
 /** Minutes 0..14 with this many visitors a minute (plan 100), units and gmv on plan. */
 function trafficAt15(uvPerMinute: number, launch = makeLaunch()) {
@@ -12,11 +12,12 @@ describe('raising a breach alert', () => {
   it('a traffic shortfall at 开团 + 15 raises one open alert for 推广主管 with the traffic-under plan', () => {
     const room = new WarRoom();
     const { events } = room.send(readings(0, 15, { ...PLAN, uv: 70 }), clock(15));
-    expect(types(events).slice(-2)).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(events).slice(-2)).toEqual(['checkpoint.evaluated', 'alert.raised']);
     expect(room.alerts()).toHaveLength(1);
     expect(room.alert(15, 'uv')).toEqual({
       id: 'launch-1-t15-uv',
       launchId: 'launch-1',
+      incidentId: 'launch-1-i-traffic-under',
       kind: 'breach',
       checkpoint: 15,
       metric: 'uv',
@@ -159,9 +160,9 @@ describe('the plan an alert carries', () => {
 
   it('a compared metric outside the default three takes the plan of its side (orders → sales)', () => {
     const room = new WarRoom(
-      makeLaunch({ metrics: ['orders', 'fav'], forecast: [{ minute: 0, orders: 1, fav: 1 }] }),
+      makeLaunch({ metrics: ['orders', 'fav'], forecast: [{ minute: 0, orders: 1, fav: 10 }] }),
     );
-    room.send([reading(0, { orders: 3, fav: 0 }), ...readings(1, 15, {})], clock(15));
+    room.send([reading(0, { orders: 3, fav: 1 }), ...readings(1, 15, {})], clock(15));
     expect(room.alert(15, 'orders')).toMatchObject({ direction: 'over', plan: { title: '销量超预期' } });
     expect(room.alert(15, 'fav')).toMatchObject({ direction: 'under', owner: '推广主管' });
   });
@@ -173,7 +174,7 @@ describe('a late reading revises an evaluated checkpoint', () => {
     expect(room.alert(15, 'uv')).toMatchObject({ severity: 'critical', deviation: -0.5 });
     const { events, accepted } = room.send(reading(12, { ...PLAN, uv: 200 }), clock(17));
     expect(accepted).toBe(1);
-    expect(types(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
     expect(room.checkpoint(15)).toMatchObject({ revision: 2, evaluatedAt: '2026-11-11T10:17:00+08:00' });
     expect(room.alerts()).toHaveLength(1);
     expect(room.alert(15, 'uv')).toMatchObject({
@@ -202,7 +203,7 @@ describe('a late reading revises an evaluated checkpoint', () => {
   it('a breach that disappears is marked cleared, with the numbers that cleared it', () => {
     const room = trafficAt15(70); // −30%
     const { events } = room.send(reading(3, { ...PLAN, uv: 400 }), clock(16)); // +330 → 1380, −8%
-    expect(types(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
     expect(room.metric(15, 'uv').breach).toBeNull();
     expect(room.alert(15, 'uv')).toMatchObject({
       status: 'cleared',
@@ -240,7 +241,7 @@ describe('a late reading revises an evaluated checkpoint', () => {
     const room = trafficAt15(70);
     const before = room.alert(15, 'uv');
     const { events } = room.send(reading(3, { ...PLAN, uv: 70, pv: 5000 }), clock(16));
-    expect(types(events)).toEqual(['reading.ingested']);
+    expect(alertTypes(events)).toEqual(['reading.ingested']);
     expect(room.checkpoint(15)?.revision).toBe(1);
     expect(room.alert(15, 'uv')).toEqual(before);
   });
@@ -249,7 +250,7 @@ describe('a late reading revises an evaluated checkpoint', () => {
     const room = trafficAt15(70);
     room.send(reading(3, { ...PLAN, uv: 400 }), clock(16));
     const { events } = room.send(reading(4, { ...PLAN, uv: 110 }), clock(17));
-    expect(types(events)).toEqual(['reading.ingested', 'checkpoint.evaluated']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'checkpoint.evaluated']);
     expect(room.alert(15, 'uv')!.history.map((h) => h.type)).toEqual(['raised', 'cleared']);
   });
 
@@ -276,6 +277,17 @@ describe('later checkpoints', () => {
     const room = trafficAt15(70);
     room.ack(alertKey(15, 'uv'), '李推广', clock(16), '直通车加价');
     room.send(readings(15, 25, { ...PLAN, uv: 70 }), clock(25));
+    // The same story, no worse: the new alert joins the incident 李推广 is on, acknowledged with it.
+    expect(room.alerts().map((a) => [a.id, a.status, a.ackedBy])).toEqual([
+      ['launch-1-t15-uv', 'acknowledged', '李推广'],
+      ['launch-1-t25-uv', 'acknowledged', '李推广'],
+    ]);
+  });
+
+  it('a later breach materially worse than the acknowledged one is a new open alert', () => {
+    const room = trafficAt15(70); // −30%
+    room.ack(alertKey(15, 'uv'), '李推广', clock(16), '直通车加价');
+    room.send(readings(15, 25, { ...PLAN, uv: 30 }), clock(25)); // cumulative −46%: critical
     expect(room.alerts().map((a) => [a.id, a.status])).toEqual([
       ['launch-1-t15-uv', 'acknowledged'],
       ['launch-1-t25-uv', 'open'],
@@ -289,7 +301,7 @@ describe('acknowledgement', () => {
     const outcome = room.ack(alertKey(15, 'uv'), '李推广', clock(16, 30), '直通车加价', '预算 +30%');
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
-    expect(types(outcome.events)).toEqual(['alert.acknowledged']);
+    expect(alertTypes(outcome.events)).toEqual(['alert.acknowledged']);
     expect(outcome.alert).toMatchObject({
       status: 'acknowledged',
       ackedBy: '李推广',
@@ -385,7 +397,7 @@ describe('escalation of alerts left open', () => {
     const room = trafficAt15(70, only15()); // raised at 10:15:00
     expect(room.tick(clock(19, 59))).toEqual([]);
     const events = room.tick(clock(20));
-    expect(types(events)).toEqual(['alert.escalated']);
+    expect(alertTypes(events)).toEqual(['alert.escalated']);
     expect(room.alert(15, 'uv')).toMatchObject({
       status: 'open',
       escalated: true,
@@ -403,7 +415,7 @@ describe('escalation of alerts left open', () => {
     room.send(readings(0, 15, { ...PLAN, uv: 70 }), clock(14, 59.6)); // raised at 10:14:59.600
     expect(room.alert(15, 'uv')?.raisedAt).toBe('2026-11-11T10:14:59.600+08:00');
     expect(room.tick(clock(14, 59.6) + 299_999)).toEqual([]);
-    expect(types(room.tick(clock(14, 59.6) + 300_000))).toEqual(['alert.escalated']);
+    expect(alertTypes(room.tick(clock(14, 59.6) + 300_000))).toEqual(['alert.escalated']);
   });
 
   it('a reopened alert gives its owner the full time again, counted from the reopening', () => {
@@ -411,7 +423,7 @@ describe('escalation of alerts left open', () => {
     room.send(reading(3, { ...PLAN, uv: 400 }), clock(16)); // cleared
     room.send(reading(3, { ...PLAN, uv: 70 }), clock(22)); // reopened at 10:22
     expect(room.tick(clock(26, 59))).toEqual([]);
-    expect(types(room.tick(clock(27)))).toEqual(['alert.escalated']);
+    expect(alertTypes(room.tick(clock(27)))).toEqual(['alert.escalated']);
   });
 
   it('an acknowledged alert is never escalated', () => {
@@ -431,17 +443,27 @@ describe('escalation of alerts left open', () => {
     const room = new WarRoom(makeLaunch({ escalateAfterSeconds: 90 }));
     room.send(readings(0, 15, { ...PLAN, uv: 70 }), clock(15));
     expect(room.tick(clock(16, 29))).toEqual([]);
-    expect(types(room.tick(clock(16, 30)))).toEqual(['alert.escalated']);
+    expect(alertTypes(room.tick(clock(16, 30)))).toEqual(['alert.escalated']);
   });
 
-  it('each open alert escalates on its own clock', () => {
+  it('alerts of one story escalate with their incident, once; another story on its own clock', () => {
     const room = trafficAt15(70, makeLaunch({ checkpoints: [15, 25] }));
-    room.send(readings(15, 25, { ...PLAN, uv: 70 }), clock(25));
+    // T+25: traffic still short (the same story) and, since 10:20, units far over plan (another).
+    room.send(readings(15, 25, { ...PLAN, uv: 70, units: 30 }), clock(25));
     const first = room.tick(clock(20));
-    expect(first.map((e) => 'alert' in e && e.alert.id)).toEqual(['launch-1-t15-uv']);
+    expect(first.map((e) => ('alert' in e ? e.alert.id : e.type))).toEqual([
+      'launch-1-t15-uv',
+      'launch-1-t25-uv',
+      'incident.escalated',
+      'notification.due',
+    ]);
     expect(room.tick(clock(29, 59))).toEqual([]);
     const second = room.tick(clock(30));
-    expect(second.map((e) => 'alert' in e && e.alert.id)).toEqual(['launch-1-t25-uv']);
+    expect(second.map((e) => ('alert' in e ? e.alert.id : e.type))).toEqual([
+      'launch-1-t25-units',
+      'incident.escalated',
+      'notification.due',
+    ]);
   });
 
   it('an acknowledgement after escalation keeps the escalation on record', () => {

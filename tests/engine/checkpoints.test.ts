@@ -8,7 +8,7 @@ import {
   readings,
   scaled,
   steadyForecast,
-  types,
+  alertTypes,
 } from './helpers';
 
 describe('when a checkpoint evaluates', () => {
@@ -24,7 +24,7 @@ describe('when a checkpoint evaluates', () => {
     const room = new WarRoom();
     room.send(readings(0, 14), clock(14, 10));
     const { events } = room.send(reading(14), clock(14, 50));
-    expect(types(events)).toEqual(['reading.ingested', 'checkpoint.evaluated']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'checkpoint.evaluated']);
     expect(room.checkpoint(15)).toMatchObject({
       checkpoint: 15,
       complete: true,
@@ -62,7 +62,7 @@ describe('when a checkpoint evaluates', () => {
     room.send(readings(0, 15), clock(15));
     const before = room.checkpoint(15);
     const { events } = room.send([reading(15, scaled(5)), reading(16, scaled(5))], clock(16, 30));
-    expect(types(events)).toEqual(['reading.ingested', 'reading.ingested']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'reading.ingested']);
     expect(room.checkpoint(15)).toEqual(before);
     expect(room.metric(15, 'uv').actual).toBe(1500);
   });

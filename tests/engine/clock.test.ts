@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apply, initialState, tick } from '../../server/src/engine/index';
-import { PLAN, WarRoom, alertKey, clock, makeLaunch, reading, readings, types } from './helpers';
+import { tick } from '../../server/src/engine/index';
+import { evolve, initialState } from '@warroom/shared';
+import { PLAN, WarRoom, alertKey, clock, makeLaunch, reading, readings, alertTypes } from './helpers';
 
 /** The default launch with minutes 0..13 in and minute 14 missing. */
 function minute14Missing(launch = makeLaunch()) {
@@ -22,7 +23,7 @@ describe('a checkpoint with minutes still missing when its grace runs out', () =
   it('at the end of the grace it evaluates what is there, marked incomplete, and raises one data-gap alert', () => {
     const room = minute14Missing();
     const events = room.tick(clock(16));
-    expect(types(events)).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(events)).toEqual(['checkpoint.evaluated', 'alert.raised']);
     expect(room.checkpoint(15)).toMatchObject({
       checkpoint: 15,
       complete: false,
@@ -32,6 +33,7 @@ describe('a checkpoint with minutes still missing when its grace runs out', () =
     expect(room.alert(15, 'data-gap')).toEqual({
       id: 'launch-1-t15-data-gap',
       launchId: 'launch-1',
+      incidentId: 'launch-1-i-data-gap',
       kind: 'data-gap',
       checkpoint: 15,
       metric: null,
@@ -98,11 +100,11 @@ describe('a checkpoint with minutes still missing when its grace runs out', () =
   it('uses the launch’s own grace period', () => {
     const patient = minute14Missing(makeLaunch({ graceSeconds: 120 }));
     expect(patient.tick(clock(16, 59))).toEqual([]);
-    expect(types(patient.tick(clock(17)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(patient.tick(clock(17)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
 
     const strict = minute14Missing(makeLaunch({ graceSeconds: 0 }));
     expect(strict.tick(clock(15) - 1)).toEqual([]);
-    expect(types(strict.tick(clock(15)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(strict.tick(clock(15)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
   });
 
   it('a clock jump past several graces evaluates each overdue checkpoint with its own data gap, and no later one', () => {
@@ -129,7 +131,7 @@ describe('late data for a checkpoint evaluated with a gap', () => {
     room.send(readings(0, 10), clock(11));
     room.tick(clock(16));
     const { events } = room.send(readings(10, 13), clock(16, 30));
-    expect(types(events)).toEqual([
+    expect(alertTypes(events)).toEqual([
       'reading.ingested',
       'reading.ingested',
       'reading.ingested',
@@ -145,7 +147,7 @@ describe('late data for a checkpoint evaluated with a gap', () => {
     const room = minute14Missing();
     room.tick(clock(16));
     const { events } = room.send(reading(14), clock(16, 40));
-    expect(types(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
+    expect(alertTypes(events)).toEqual(['reading.ingested', 'checkpoint.evaluated', 'alert.updated']);
     expect(room.checkpoint(15)).toMatchObject({ complete: true, missingMinutes: [], revision: 2 });
     expect(room.alert(15, 'data-gap')).toMatchObject({
       status: 'cleared',
@@ -212,7 +214,7 @@ describe('checkpoints already overdue when the launch was created', () => {
     const atGraceEnd = new WarRoom(makeLaunch({ checkpoints: [15] }, clock(16)));
     expect(atGraceEnd.tick(clock(20))).toEqual([]);
     const justBefore = new WarRoom(makeLaunch({ checkpoints: [15] }, clock(15, 59)));
-    expect(types(justBefore.tick(clock(16)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(justBefore.tick(clock(16)))).toEqual(['checkpoint.evaluated', 'alert.raised']);
   });
 
   it('a review of a finished launch with a minute that never arrived evaluates nothing it cannot complete', () => {
@@ -230,10 +232,10 @@ describe('the clock and complete checkpoints', () => {
     before.send(readings(0, 15, { ...PLAN, uv: 70 }), clock(15));
     // what survived the crash: the launch and its readings, not the evaluation
     const state = initialState(before.launch);
-    for (const e of before.log) if (e.type === 'reading.ingested') apply(state, e);
+    for (const e of before.log) if (e.type === 'reading.ingested') evolve(state, e);
     expect(state.checkpoints.size).toBe(0);
     const events = tick(state, clock(15, 5));
-    expect(types(events)).toEqual(['checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(events)).toEqual(['checkpoint.evaluated', 'alert.raised']);
     expect(state.checkpoints.get(15)).toMatchObject({ complete: true, revision: 1 });
     expect(state.alerts.get(alertKey(15, 'uv'))?.kind).toBe('breach');
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compare, fromMicro, toMicro } from '../../server/src/engine/index';
+import { compare, fromMicro, toMicro } from '@warroom/shared';
 
 /** compare() on plain numbers, as the engine uses it: every value turned into micro-units first. */
 function cmp(actual: number, forecast: number, tolerance: number) {

@@ -1,13 +1,6 @@
-import { LaunchEventBody } from '@warroom/shared';
+import { LaunchEventBody, type LaunchState, evolve, initialState } from '@warroom/shared';
 import { describe, expect, it } from 'vitest';
-import {
-  type LaunchState,
-  acknowledge,
-  apply,
-  ingest,
-  initialState,
-  tick,
-} from '../../server/src/engine/index';
+import { acknowledge, ingest, tick } from '../../server/src/engine/index';
 import { PLAN, WarRoom, alertKey, clock, essence, makeLaunch, reading, readings } from './helpers';
 
 /**
@@ -41,7 +34,7 @@ function launchMorning() {
 
 function fold(room: WarRoom, events = room.log): LaunchState {
   const state = initialState(room.launch);
-  for (const e of events) apply(state, e);
+  for (const e of events) evolve(state, e);
   return state;
 }
 
@@ -65,7 +58,7 @@ describe('state is the fold of the log (how a restart rebuilds a launch)', () =>
     const parsed = lines.map((line) => LaunchEventBody.parse(JSON.parse(line)));
     expect(parsed).toEqual(room.log);
     const state = initialState(room.launch);
-    for (const e of parsed) apply(state, e);
+    for (const e of parsed) evolve(state, e);
     expect(essence(state)).toEqual(essence(room.state));
   });
 
@@ -117,7 +110,7 @@ describe('state is the fold of the log (how a restart rebuilds a launch)', () =>
   it('the clock and simulation facts fold too: the clock only moves forward, the simulation is remembered', () => {
     const room = new WarRoom();
     const state = initialState(room.launch);
-    apply(state, {
+    evolve(state, {
       type: 'simulation.started',
       simulationId: 'sim-1',
       scenario: 'feed-outage',
@@ -125,8 +118,8 @@ describe('state is the fold of the log (how a restart rebuilds a launch)', () =>
       seed: 42,
       now: '2026-11-11T10:00:00+08:00',
     });
-    apply(state, { type: 'clock.advanced', now: '2026-11-11T10:20:00.500+08:00' });
-    apply(state, { type: 'clock.advanced', now: '2026-11-11T10:10:00+08:00' });
+    evolve(state, { type: 'clock.advanced', now: '2026-11-11T10:20:00.500+08:00' });
+    evolve(state, { type: 'clock.advanced', now: '2026-11-11T10:10:00+08:00' });
     expect(state.nowMs).toBe(clock(20, 0.5));
     expect(state.simulation).toEqual({
       simulationId: 'sim-1',
@@ -135,14 +128,14 @@ describe('state is the fold of the log (how a restart rebuilds a launch)', () =>
       seed: 42,
       running: true,
     });
-    apply(state, {
+    evolve(state, {
       type: 'simulation.stopped',
       simulationId: 'other',
       reason: 'stopped',
       now: '2026-11-11T10:21:00+08:00',
     });
     expect(state.simulation?.running).toBe(true);
-    apply(state, {
+    evolve(state, {
       type: 'simulation.stopped',
       simulationId: 'sim-1',
       reason: 'finished',

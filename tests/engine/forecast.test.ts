@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LaunchInput, MINUTE_MS, parseDateTime, zonedParts } from '@warroom/shared';
+import { LaunchInput, MINUTE_MS, parseDateTime, zonedParts, toMicro } from '@warroom/shared';
 import {
   createLaunch,
   cumulative,
   resolveForecast,
   templateForecast,
   templateWeight,
-  toMicro,
 } from '../../server/src/engine/index';
 import type { ForecastMinute } from '../../server/src/engine/index';
 

@@ -8,22 +8,25 @@ import {
   type CheckpointResult,
   type Launch,
   type LaunchEventBody,
-  type Metric,
+  type ComparedMetric,
+  type OrderMetric,
   type MetricComparison,
   type MetricValues,
   type ReadingInput as ReadingInputT,
   LaunchInput,
   ReadingInput,
+  defaultCheckpoints,
+  type LaunchState,
+  evolve,
+  initialState,
 } from '@warroom/shared';
 import {
   type AckOutcome,
   type IngestOutcome,
-  type LaunchState,
   acknowledge,
-  apply,
   createLaunch,
   ingest,
-  initialState,
+  startSimulation,
   tick,
 } from '../../server/src/engine/index';
 
@@ -41,16 +44,22 @@ export function clock(minute: number, seconds = 0): number {
 /** The plan every minute of the default test launch: 100 visitors, 10 units, ¥1000. */
 export const PLAN = { uv: 100, units: 10, gmv: 1000 } as const;
 
-export type Values = Partial<MetricValues>;
+export type Values = Partial<MetricValues & Record<OrderMetric, number>>;
 
 /** The same forecast point for every minute 0 … duration − 1. */
 export function steadyForecast(duration: number, values: Values = PLAN): ({ minute: number } & Values)[] {
   return Array.from({ length: duration }, (_, minute) => ({ minute, ...values }));
 }
 
+/** The checkpoints after 开团 that compare the launch's metrics: 15, 25, 45, 60, then every 30. */
+export function laterCheckpoints(duration: number): number[] {
+  return defaultCheckpoints(duration).filter((t) => t >= 15);
+}
+
 /**
- * A launch starting at START, 60 minutes long (checkpoints 15, 25, 45, 60) with the steady PLAN,
- * created 30 minutes before 开团 unless told otherwise. Overrides go through the LaunchInput schema.
+ * A launch starting at START, 60 minutes long (checkpoints 15, 25, 45, 60 — the team's T+5 check of
+ * favourites and units is left out unless asked for) with the steady PLAN, created 30 minutes before
+ * 开团 unless told otherwise. Overrides go through the LaunchInput schema.
  */
 export function makeLaunch(overrides: Record<string, unknown> = {}, createdAtMs = clock(-30)): Launch {
   const duration = (overrides.durationMinutes as number | undefined) ?? 60;
@@ -58,6 +67,7 @@ export function makeLaunch(overrides: Record<string, unknown> = {}, createdAtMs 
     name: '双11 开团 · 保温杯',
     startAt: START,
     durationMinutes: duration,
+    ...(laterCheckpoints(duration).length > 0 ? { checkpoints: laterCheckpoints(duration) } : {}),
     forecast: steadyForecast(duration),
     ...overrides,
   });
@@ -117,13 +127,13 @@ export class WarRoom {
     return this.state.checkpoints.get(t);
   }
 
-  metric(t: number, metric: Metric): MetricComparison {
+  metric(t: number, metric: ComparedMetric): MetricComparison {
     const found = this.checkpoint(t)?.metrics.find((m) => m.metric === metric);
     if (!found) throw new Error(`checkpoint ${t} has no result for ${metric}`);
     return found;
   }
 
-  alert(t: number, metric: Metric | 'data-gap'): Alert | undefined {
+  alert(t: number, metric: ComparedMetric | 'data-gap'): Alert | undefined {
     return this.state.alerts.get(alertKey(t, metric));
   }
 
@@ -134,18 +144,39 @@ export class WarRoom {
   /** The fold of this room's log onto a fresh state, as a restart would rebuild it. */
   replay(): LaunchState {
     const fresh = initialState(this.launch);
-    for (const e of this.log) apply(fresh, e);
+    for (const e of this.log) evolve(fresh, e);
     return fresh;
   }
 }
 
-export function alertKey(t: number, metric: Metric | 'data-gap'): string {
+/** Starts a simulation at `speed` on the room's launch a minute before 开团 (its log records it). */
+export function simulate(room: WarRoom, speed: number): WarRoom {
+  room.log.push(
+    ...startSimulation(
+      room.state,
+      { simulationId: 's1', scenario: 'traffic-shortfall', speed, seed: 1 },
+      clock(-1),
+    ),
+  );
+  return room;
+}
+
+export function alertKey(t: number, metric: ComparedMetric | 'data-gap'): string {
   return `${LAUNCH_ID}-t${t}-${metric}`;
 }
 
 /** The types of the facts recorded, in order. */
 export function types(events: readonly LaunchEventBody[]): string[] {
   return events.map((e) => e.type);
+}
+
+/**
+ * The types of the facts recorded about readings, checkpoints and alerts, in order: what the
+ * alert rules decide. The incidents those alerts form are asserted in incidents.test.ts, the
+ * notifications they bring in tests/notify/outbox.test.ts.
+ */
+export function alertTypes(events: readonly LaunchEventBody[]): string[] {
+  return types(events).filter((t) => !t.startsWith('incident.') && !t.startsWith('notification.'));
 }
 
 /** What a screen sees of a state: readings, checkpoint results, alerts and the clock's high mark. */

@@ -1,7 +1,7 @@
 import { type ReadingInput } from '@warroom/shared';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../server/src/engine/index';
-import { PLAN, WarRoom, clock, makeLaunch, reading, readings, types } from './helpers';
+import { PLAN, WarRoom, clock, makeLaunch, reading, readings, alertTypes } from './helpers';
 
 describe('accepting readings', () => {
   it('a new reading is accepted and recorded with the launch-clock time it arrived', () => {
@@ -119,7 +119,7 @@ describe('duplicates and re-sends', () => {
     const room = new WarRoom();
     const outcome = room.send([reading(0), reading(0)], clock(1));
     expect(outcome).toMatchObject({ accepted: 1, duplicates: 1 });
-    expect(types(outcome.events)).toEqual(['reading.ingested']);
+    expect(alertTypes(outcome.events)).toEqual(['reading.ingested']);
   });
 });
 

@@ -15,9 +15,11 @@ describe('a new launch fills in every default', () => {
       startAt: '2026-11-11T10:00:00+08:00',
       durationMinutes: 180,
       timezone: 'Asia/Shanghai',
-      checkpoints: [15, 25, 45, 60, 90, 120, 150, 180],
+      checkpoints: [5, 15, 25, 45, 60, 90, 120, 150, 180],
       tolerance: 0.2,
       metrics: ['uv', 'units', 'gmv'],
+      // 开团后5分钟 the team looks at favourites, add-to-cart and units (跟进销量收藏量).
+      checkpointMetrics: [{ at: 5, metrics: ['fav', 'cart', 'units'] }],
       graceSeconds: 60,
       escalateAfterSeconds: 300,
       stock: null,
@@ -61,17 +63,47 @@ describe('a new launch fills in every default', () => {
 
 describe('checkpoints', () => {
   it.each([
-    [180, [15, 25, 45, 60, 90, 120, 150, 180]],
-    [60, [15, 25, 45, 60]],
-    [100, [15, 25, 45, 60, 90]],
-    [240, [15, 25, 45, 60, 90, 120, 150, 180, 210, 240]],
-    [50, [15, 25, 45]],
-    [20, [15]],
-    [10, []],
+    [180, [5, 15, 25, 45, 60, 90, 120, 150, 180]],
+    [60, [5, 15, 25, 45, 60]],
+    [100, [5, 15, 25, 45, 60, 90]],
+    [240, [5, 15, 25, 45, 60, 90, 120, 150, 180, 210, 240]],
+    [50, [5, 15, 25, 45]],
+    [20, [5, 15]],
+    [10, [5]],
+    [4, []],
   ])('a %s-minute launch is checked at 开团 + %j minutes by default', (duration, expected) => {
     expect(defaultCheckpoints(duration)).toEqual(expected);
-    const launch = makeLaunch({ durationMinutes: duration, forecast: steadyForecast(duration) });
-    expect(launch.checkpoints).toEqual(expected);
+    const input = LaunchInput.parse({
+      name: '开团',
+      startAt: START,
+      durationMinutes: duration,
+      forecast: steadyForecast(duration),
+    });
+    expect(createLaunch(input, 'x', clock(-30)).checkpoints).toEqual(expected);
+  });
+
+  it('with a preheat of more than an hour, 开团前1小时 (pv, fav, cart) and 开团前半小时 (pv, uv) are checked too', () => {
+    expect(defaultCheckpoints(180, 120)).toEqual([-60, -30, 5, 15, 25, 45, 60, 90, 120, 150, 180]);
+    expect(defaultCheckpoints(180, 45)).toEqual([-30, 5, 15, 25, 45, 60, 90, 120, 150, 180]);
+    expect(defaultCheckpoints(180, 30)).toEqual([5, 15, 25, 45, 60, 90, 120, 150, 180]);
+    const launch = createLaunch(
+      LaunchInput.parse({
+        name: '开团',
+        startAt: START,
+        preheatMinutes: 120,
+        forecast: { template: { uv: 30_000, units: 2000, gmv: 198_000 } },
+      }),
+      'x',
+      clock(-180),
+    );
+    expect(launch.checkpointMetrics).toEqual([
+      { at: -60, metrics: ['pv', 'fav', 'cart'] },
+      { at: -30, metrics: ['pv', 'uv'] },
+      { at: 5, metrics: ['fav', 'cart', 'units'] },
+    ]);
+    expect(launch.preheatForecast).toHaveLength(120);
+    expect(launch.preheatForecast![0]!.minute).toBe(-120);
+    expect(launch.preheatForecast!.every((p) => p.units === 0 && p.gmv === 0 && p.fav > 0)).toBe(true);
   });
 
   it('a launch’s own checkpoints replace the defaults and are kept in time order', () => {
@@ -85,7 +117,21 @@ describe('the playbook', () => {
     const launch = makeLaunch();
     const keys = launch.playbook.map((e) => `${e.metric}/${e.direction}`).sort();
     expect(keys).toEqual(
-      ['data-gap/null', 'gmv/over', 'gmv/under', 'units/over', 'units/under', 'uv/over', 'uv/under'].sort(),
+      [
+        'data-gap/null',
+        'gmv/over',
+        'gmv/under',
+        'units/over',
+        'units/under',
+        'uv/over',
+        'uv/under',
+        // the situations: stock running low, sold out, traffic once sold out, unpaid orders, budgets
+        'budget/null',
+        'low-stock/null',
+        'sold-out/null',
+        'sold-out-traffic/null',
+        'unpaid/null',
+      ].sort(),
     );
   });
 
@@ -98,7 +144,7 @@ describe('the playbook', () => {
     };
     const launch = makeLaunch({ playbook: [own] });
     expect(launch.playbook.filter((e) => e.metric === 'uv' && e.direction === 'under')).toEqual([own]);
-    expect(launch.playbook).toHaveLength(7);
+    expect(launch.playbook).toHaveLength(12);
     expect(launch.playbook.find((e) => e.metric === 'uv' && e.direction === 'over')?.owners[0]?.role).toBe(
       '客服主管',
     );

@@ -3,10 +3,17 @@
  * arrive, sums are exact, the tolerance line is exactly where exact arithmetic puts it, and the
  * state is always the fold of the log.
  */
-import { type Alert, type CheckpointResult, type ReadingInput } from '@warroom/shared';
+import {
+  type Alert,
+  type CheckpointResult,
+  type ReadingInput,
+  type LaunchState,
+  evolve,
+  initialState,
+} from '@warroom/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LaunchState, apply, initialState } from '../../server/src/engine/index';
+
 import { PLAN, WarRoom, clock, essence, makeLaunch, reading, steadyForecast } from './helpers';
 
 const DURATION = 60; // checkpoints 15, 25, 45, 60
@@ -390,7 +397,7 @@ describe('the state is the fold of the log', () => {
       fc.property(launchDay, (commands) => {
         const room = play(commands);
         const replayed = initialState(room.launch);
-        for (const e of JSON.parse(JSON.stringify(room.log)) as typeof room.log) apply(replayed, e);
+        for (const e of JSON.parse(JSON.stringify(room.log)) as typeof room.log) evolve(replayed, e);
         expect(essence(replayed)).toEqual(essence(room.state));
       }),
       { numRuns: 150 },

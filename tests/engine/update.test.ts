@@ -1,6 +1,7 @@
 import type { Launch, LaunchEventBody } from '@warroom/shared';
 import { describe, expect, it } from 'vitest';
-import { type UpdateOutcome, apply, initialState, tick, updateLaunch } from '../../server/src/engine/index';
+import { type UpdateOutcome, forecastPrefix, tick, updateLaunch } from '../../server/src/engine/index';
+import { evolve, initialState } from '@warroom/shared';
 import {
   PLAN,
   START,
@@ -11,7 +12,7 @@ import {
   makeLaunch,
   readings,
   steadyForecast,
-  types,
+  alertTypes,
 } from './helpers';
 
 /** Edits the room's launch with `overrides` (through the same schema as a new launch) at `nowMs`. */
@@ -97,7 +98,7 @@ describe('updateLaunch re-evaluates what it changes', () => {
       const room = trafficShortfall(c.before);
       const before = room.alert(15, 'uv');
       const events = ok(edit(room, { ...c.before, ...c.after }, clock(17)));
-      expect(types(events)).toEqual(c.facts);
+      expect(alertTypes(events)).toEqual(c.facts);
       const after = room.alert(15, 'uv');
       if (!c.expectAlert) expect(after).toBeUndefined();
       else expect(after).toMatchObject(c.expectAlert);
@@ -129,7 +130,7 @@ describe('updateLaunch re-evaluates what it changes', () => {
       owners: [{ role: '运营主管', actions: ['社群推送'] }],
     };
     const events = ok(edit(room, { playbook: [plan] }, clock(17)));
-    expect(types(events)).toEqual(['launch.updated', 'alert.updated']);
+    expect(alertTypes(events)).toEqual(['launch.updated', 'alert.updated']);
     expect(room.alert(15, 'uv')).toMatchObject({ plan, owner: '运营主管', status: 'open' });
   });
 
@@ -157,7 +158,7 @@ describe('updateLaunch re-evaluates what it changes', () => {
   it('a newly added checkpoint whose minutes are in is evaluated at once', () => {
     const room = trafficShortfall();
     const events = ok(edit(room, { checkpoints: [10, 15, 25, 45, 60] }, clock(17)));
-    expect(types(events)).toEqual(['launch.updated', 'checkpoint.evaluated', 'alert.raised']);
+    expect(alertTypes(events)).toEqual(['launch.updated', 'checkpoint.evaluated', 'alert.raised']);
     expect(room.metric(10, 'uv')).toMatchObject({ actual: 700, forecast: 1000, breach: 'under' });
     expect(room.alert(10, 'uv')?.status).toBe('open');
   });
@@ -165,7 +166,7 @@ describe('updateLaunch re-evaluates what it changes', () => {
   it('a newly added checkpoint still waiting for minutes is left to the clock', () => {
     const room = trafficShortfall();
     const events = ok(edit(room, { checkpoints: [15, 20, 25, 45, 60] }, clock(17)));
-    expect(types(events)).toEqual(['launch.updated']);
+    expect(alertTypes(events)).toEqual(['launch.updated']);
     expect(room.checkpoint(20)).toBeUndefined();
     room.send(readings(15, 20, { ...PLAN, uv: 70 }), clock(20, 1));
     expect(room.metric(20, 'uv')).toMatchObject({ actual: 1400, forecast: 2000, breach: 'under' });
@@ -174,7 +175,7 @@ describe('updateLaunch re-evaluates what it changes', () => {
   it('a dropped checkpoint is no longer evaluated by the clock or by readings', () => {
     const room = trafficShortfall();
     ok(edit(room, { checkpoints: [15, 45, 60] }, clock(17)));
-    expect(types(tick(room.state, clock(27)))).not.toContain('checkpoint.evaluated');
+    expect(alertTypes(tick(room.state, clock(27)))).not.toContain('checkpoint.evaluated');
     room.send(readings(15, 25), clock(27, 5));
     expect(room.checkpoint(25)).toBeUndefined();
   });
@@ -262,10 +263,10 @@ describe('updateLaunch refuses what the readings rule out', () => {
       ),
     );
     expect(room.state.startMs).toBe(Date.parse('2026-11-11T11:00:00+08:00'));
-    expect(room.state.forecastPrefix[0]).toHaveLength(31);
+    expect(forecastPrefix(room.state)[0]).toHaveLength(31);
     // The old 开团 passes without a data gap: T+15 is now due at 11:15.
     expect(room.tick(clock(16, 30))).toEqual([]);
-    expect(types(room.tick(clock(76, 30)))).toContain('alert.raised');
+    expect(alertTypes(room.tick(clock(76, 30)))).toContain('alert.raised');
     expect(START).toBe('2026-11-11T10:00:00+08:00');
   });
 });
@@ -286,7 +287,7 @@ describe('the fold of the log equals the live state after an update', () => {
     expect(essence(fresh)).toEqual(essence(room.state));
     expect(fresh.launch).toEqual(room.state.launch);
     expect(fresh.startMs).toBe(room.state.startMs);
-    expect(fresh.forecastPrefix).toEqual(room.state.forecastPrefix);
+    expect(forecastPrefix(fresh)).toEqual(forecastPrefix(room.state));
   });
 
   it('a log round-tripped through JSON folds to the same state', () => {
@@ -294,7 +295,7 @@ describe('the fold of the log equals the live state after an update', () => {
     ok(edit(room, { tolerance: 0.1, playbook: [] }, clock(17)));
     const log = JSON.parse(JSON.stringify(room.log)) as LaunchEventBody[];
     const state = initialState(room.launch);
-    for (const e of log) apply(state, e);
+    for (const e of log) evolve(state, e);
     expect(essence(state)).toEqual(essence(room.state));
   });
 });

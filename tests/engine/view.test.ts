@@ -1,6 +1,6 @@
-import { LaunchSnapshot } from '@warroom/shared';
+import { LaunchSnapshot, STALE_AFTER_MS, feedState, toSnapshot, summary } from '@warroom/shared';
 import { describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS, feedState, snapshot, summary } from '../../server/src/engine/index';
+
 import { PLAN, WarRoom, alertKey, clock, reading, readings } from './helpers';
 
 describe('the feed’s liveness on the screen', () => {
@@ -44,7 +44,7 @@ describe('the snapshot a screen draws', () => {
   it('holds the launch, readings and checkpoints in time order, the alerts and the clock; it fits the wire schema', () => {
     const room = new WarRoom();
     room.send([...readings(10, 15, { ...PLAN, uv: 70 }), ...readings(0, 10, { ...PLAN, uv: 70 })], clock(15));
-    const snap = snapshot(room.state, clock(15, 30), 1);
+    const snap = toSnapshot(room.state, clock(15, 30), 1);
     expect(LaunchSnapshot.parse(snap)).toEqual(snap);
     expect(snap.readings.map((r) => r.minute)).toEqual([...Array(15).keys()]);
     expect(snap.checkpoints.map((c) => c.checkpoint)).toEqual([15]);

@@ -3,7 +3,9 @@
  * a launch that already started (so its early minutes are not "in the future"), polling, a free
  * port, and the real server as a child process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type Socket, io } from 'socket.io-client';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -188,6 +190,8 @@ export function pastLaunchInput(
     name: '双11 开团 · 保温杯',
     startAt: new Date(Date.now() - startedMinutesAgo * MINUTE_MS).toISOString(),
     durationMinutes: 60,
+    // The checkpoints that compare the launch's metrics (not the team's T+5 look at favourites).
+    checkpoints: [15, 25, 45, 60],
     forecast: Array.from({ length: 60 }, (_, minute) => ({ minute, ...PLAN })),
     ...overrides,
   };
@@ -232,6 +236,23 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * A Socket.IO client on the WebSocket transport that does not reconnect by itself, resolved once
+ * connected (rejected when the handshake is refused). `track` keeps it for the test's cleanup.
+ */
+export function connectedSocket(
+  url: string,
+  credentials: { auth?: Record<string, string>; extraHeaders?: Record<string, string> },
+  track: Socket[],
+): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...credentials });
+  track.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -246,16 +267,53 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real server (`node --import tsx server/src/main.ts`) as a child process. */
+/** The compiled server (`npm run build:server`), as `npm start` runs it. */
+export const COMPILED_SERVER = join(ROOT, 'server/dist/main.js');
+
+/** Builds server/dist from the current source (a second or two), for tests that must run it. */
+export function buildServer(): void {
+  const built = spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`npm run build:server failed:\n${built.stderr}`);
+}
+
+/** Newest modification time of the TypeScript the compiled server is built from. */
+function newestSourceMs(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(ROOT, 'server/src'));
+  walk(join(ROOT, 'shared/src'));
+  return newest;
+}
+
+/** True when server/dist is built and no newer than the source (`npm test` builds it first). */
+export function compiledServerIsCurrent(): boolean {
+  return existsSync(COMPILED_SERVER) && statSync(COMPILED_SERVER).mtimeMs >= newestSourceMs();
+}
+
+/**
+ * The real server as a child process: the compiled server when it is built from the current source
+ * (as `npm start` runs it), else the TypeScript through tsx, so a test never runs stale code.
+ * `compiled: true` insists on the compiled one.
+ */
 export class ServerProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
   output = '';
 
+  /** Whether this process runs the compiled server (set by `start`). */
+  compiled = false;
+
   constructor(
     readonly dataDir: string,
     readonly port: number,
     private readonly env: Record<string, string> = {},
+    private readonly options: { compiled?: boolean } = {},
   ) {}
 
   get url(): string {
@@ -269,7 +327,13 @@ export class ServerProcess {
   /** Starts the server and resolves once GET /healthz answers 200. */
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.child) throw new Error('already running');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    this.compiled = this.options.compiled ?? compiledServerIsCurrent();
+    if (this.options.compiled && !existsSync(COMPILED_SERVER))
+      throw new Error('no compiled server: run npm run build:server first');
+    const args = this.compiled
+      ? ['--enable-source-maps', COMPILED_SERVER]
+      : ['--import', 'tsx', 'server/src/main.ts'];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -287,7 +351,13 @@ export class ServerProcess {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exitStatus = null;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitStatus = { code, signal };
+        resolve();
+      }),
+    );
     let gone = false;
     void this.exited.then(() => (gone = true));
     await waitFor(
@@ -310,6 +380,20 @@ export class ServerProcess {
     this.child = null;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** How the process ended (null while it runs). */
+  exitStatus: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+
+  /** Sends SIGTERM and waits (without ever killing it) for the process to exit on its own. */
+  async terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+    const child = this.child;
+    if (!child) throw new Error('not running');
+    this.child = null;
+    const started = Date.now();
+    child.kill('SIGTERM');
+    await this.exited;
+    return { ...this.exitStatus!, ms: Date.now() - started };
   }
 
   /** A graceful stop (SIGTERM), then SIGKILL if it lingers. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { LaunchInput, type Reading } from '@warroom/shared';
+import { LaunchInput, type Reading, initialState } from '@warroom/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLaunch as resolveLaunch, initialState } from '../../server/src/engine/index';
+import { createLaunch as resolveLaunch } from '../../server/src/engine/index';
 import { csvCell, importReadings, minutesCsv, openCsv, planColumns } from '../../server/src/import/index';
 import { cleanUp, createLaunch, importText, makeApp, inject } from './helpers';
 

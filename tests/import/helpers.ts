@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import iconv from 'iconv-lite';
-import type { ImportReport, LaunchSnapshot } from '@warroom/shared';
+import { type ImportReport, type LaunchSnapshot, defaultCheckpoints } from '@warroom/shared';
 import { type AppOptions, buildApp } from '../../server/src/app';
 import { TEST_STORE, deleteRedisKeys, redisPrefixFor, storeOptions } from '../helpers/server';
 
@@ -62,7 +62,8 @@ export function inject(app: FastifyInstance, opts: InjectOptions) {
 
 /**
  * A launch that is over (so no minute is "in the future"): 开团 2025-11-11 10:00 Shanghai, 60
- * minutes, 100 visitors / 10 units / ¥1000 planned per minute.
+ * minutes, 100 visitors / 10 units / ¥1000 planned per minute, checked at the checkpoints that
+ * compare those (15, 25, 45, 60 … — not the team's T+5 look at favourites).
  */
 export const START = '2025-11-11T10:00:00+08:00';
 export async function createLaunch(
@@ -77,6 +78,7 @@ export async function createLaunch(
       name: '双11 开团 · 保温杯',
       startAt: START,
       durationMinutes: duration,
+      ...(duration >= 15 ? { checkpoints: defaultCheckpoints(duration).filter((t) => t >= 15) } : {}),
       forecast: Array.from({ length: Math.min(duration, 1000) }, (_, minute) => ({
         minute,
         uv: 100,

@@ -309,7 +309,7 @@ describe('a simulation interrupted by kill -9', () => {
       );
       expect(done.readings.length).toBeGreaterThan(minutesAtRestart);
       expect(done.readings.map((r) => r.minute)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-      expect(done.checkpoints.map((c) => c.checkpoint)).toEqual([15, 25, 45, 60]);
+      expect(done.checkpoints.map((c) => c.checkpoint)).toEqual([5, 15, 25, 45, 60]);
       expect(done.alerts.filter((a) => a.id === `${launchId}-t15-uv`)).toHaveLength(1);
       expectCleanLog(await log(server, launchId));
     },

@@ -160,9 +160,16 @@ describe('replays through the app', () => {
     });
     expect(row.team).toMatchObject({ ackedBy: '王芳', action: TEAM_ACTION, responseSeconds: 90 });
     expect(row.sameActionAsTeam).toBe(true);
-    expect(sheet.acknowledged).toBe(1);
-    expect(sheet.missed).toBe(sheet.alerts.length - 1);
-    for (const other of sheet.alerts.filter((a) => a.alertId !== first.id)) {
+    // One acknowledgement handles the incident: its alerts are the trainee's; every other is missed.
+    const replayed = (await t.call<{ snapshot: LaunchSnapshot }>('GET', `/api/replays/${id}`)).body.snapshot
+      .alerts;
+    const inIncident = new Set(replayed.filter((a) => a.incidentId === first.incidentId).map((a) => a.id));
+    const handled = sheet.alerts.filter((a) => a.trainee !== null);
+    expect(handled.length).toBeGreaterThan(0);
+    for (const h of handled) expect(inIncident.has(h.alertId), h.alertId).toBe(true);
+    expect(sheet.acknowledged).toBe(handled.length);
+    expect(sheet.missed).toBe(sheet.alerts.length - handled.length);
+    for (const other of sheet.alerts.filter((a) => !inIncident.has(a.alertId))) {
       expect(other.trainee).toBeNull();
       expect(other.score).toBe(0);
     }

@@ -11,8 +11,10 @@ import {
   LaunchInput,
   MINUTE_MS,
   type Scenario,
+  defaultCheckpoints,
+  initialState,
 } from '@warroom/shared';
-import { acknowledge, createLaunch, ingest, initialState, tick } from '../../server/src/engine/index';
+import { acknowledge, createLaunch, ingest, tick } from '../../server/src/engine/index';
 import { planDeliveries } from '../../server/src/simulator/scenarios';
 
 export const START = '2026-11-11T10:00:00+08:00';
@@ -37,6 +39,8 @@ export function recordedLaunch(opts: {
     name: '回放测试 · 10:00 场',
     startAt: START,
     durationMinutes: duration,
+    // The checkpoints after 开团 the team compares its metrics at (not the T+5 look at favourites).
+    checkpoints: defaultCheckpoints(duration).filter((t) => t >= 15),
     stock: 3000,
     price: 99,
     forecast: { template: { uv: 30_000, units: 2_000, gmv: 198_000 } },

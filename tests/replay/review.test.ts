@@ -119,6 +119,10 @@ describe('the post-launch review', () => {
       '作战时间表',
       '预估与实际曲线',
       '最大偏差',
+      '事件',
+      '库存与订单',
+      '销售额归因',
+      '收藏加购',
     ]);
     const r = (await t.call<LaunchReview>('GET', `/api/launches/${id}/review`)).body;
     const kpis = wb.getWorksheet('目标达成')!;

@@ -17,7 +17,7 @@ function replayOf(events: LaunchEvent[], speed: ReplaySpeed, paused = false) {
     'r1',
     src,
     baseFacts(src),
-    { speed, paused, drill: null, teamAlerts: new Map() },
+    { speed, paused, drill: null, startedBy: null, teamAlerts: new Map() },
     { facts: (_r, e) => emitted.push(...e), info: () => undefined },
   );
   return { replay, emitted, src };

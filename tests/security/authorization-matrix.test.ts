@@ -36,9 +36,16 @@ vi.mock('fastify', async (importOriginal) => {
   const factory = (opts?: unknown) => {
     const instance = original(opts);
     instance.addHook('onRoute', (route) => {
-      const config = route.config as { access?: string } | undefined;
       for (const method of [route.method].flat())
-        registered.routes.push({ method: String(method), url: route.url, access: config?.access });
+        registered.routes.push({
+          method: String(method),
+          url: route.url,
+          // Read when asked: a plugin's own onRoute hook, which runs after this one, may set it
+          // (the OpenAPI plugin opens the docs page's routes).
+          get access() {
+            return (route.config as { access?: string } | undefined)?.access;
+          },
+        });
     });
     return instance;
   };
@@ -46,8 +53,17 @@ vi.mock('fastify', async (importOriginal) => {
 });
 
 type App = FastifyInstance & { adminCookie: string };
-type PrincipalName = 'none' | 'viewer' | 'supervisor' | 'admin' | 'screen' | 'ingest' | 'revoked';
-const PRINCIPALS: PrincipalName[] = ['none', 'viewer', 'supervisor', 'admin', 'screen', 'ingest', 'revoked'];
+type PrincipalName = 'none' | 'viewer' | 'supervisor' | 'admin' | 'screen' | 'ingest' | 'metrics' | 'revoked';
+const PRINCIPALS: PrincipalName[] = [
+  'none',
+  'viewer',
+  'supervisor',
+  'admin',
+  'screen',
+  'ingest',
+  'metrics',
+  'revoked',
+];
 
 /** The policy's principal for each name (what `allowed` is asked about). */
 const POLICY_PRINCIPAL = {
@@ -57,13 +73,14 @@ const POLICY_PRINCIPAL = {
   admin: { kind: 'user', username: 'a', displayName: 'a', role: 'admin' },
   screen: { kind: 'token', tokenId: 't1', name: 'screen', scope: 'screen' },
   ingest: { kind: 'token', tokenId: 't2', name: 'ingest', scope: 'ingest' },
+  metrics: { kind: 'token', tokenId: 't3', name: 'metrics', scope: 'metrics' },
 } as const;
 
 let app: App;
 let dataDir: string;
 let url: string;
 const headers = {} as Record<PrincipalName, Record<string, string>>;
-const secrets = { screen: '', ingest: '', revoked: '' };
+const secrets = { screen: '', ingest: '', metrics: '', revoked: '' };
 const passwords = { viewer: 'viewer-password-1', supervisor: 'supervisor-password-1' };
 let launch: Launch;
 let alertId: string;
@@ -75,7 +92,15 @@ async function adminPost(path: string, payload: unknown): Promise<LightMyRequest
   return app.inject({ method: 'POST', url: path, payload: payload as Record<string, unknown> });
 }
 
-async function makeToken(scope: 'screen' | 'ingest', name = `${scope} token`) {
+/** A notification channel whose robot is nowhere (its test answers a network error at once). */
+const CHANNEL = { name: 'matrix', kind: 'webhook', url: 'http://127.0.0.1:9/hook' };
+async function makeChannel(): Promise<string> {
+  const res = await adminPost('/api/channels', CHANNEL);
+  expect(res.statusCode).toBe(201);
+  return res.json<{ id: string }>().id;
+}
+
+async function makeToken(scope: 'screen' | 'ingest' | 'metrics', name = `${scope} token`) {
   const res = await adminPost('/api/tokens', { name, scope });
   expect(res.statusCode).toBe(201);
   return res.json<{ id: string; token: string }>();
@@ -110,9 +135,15 @@ beforeAll(async () => {
     ).toBe(201);
   const screen = await makeToken('screen');
   const ingest = await makeToken('ingest');
+  const metrics = await makeToken('metrics');
   const revoked = await makeToken('screen', 'soon revoked');
   expect((await app.inject({ method: 'DELETE', url: `/api/tokens/${revoked.id}` })).statusCode).toBe(200);
-  Object.assign(secrets, { screen: screen.token, ingest: ingest.token, revoked: revoked.token });
+  Object.assign(secrets, {
+    screen: screen.token,
+    ingest: ingest.token,
+    metrics: metrics.token,
+    revoked: revoked.token,
+  });
   Object.assign(headers, {
     none: { cookie: '' },
     viewer: { cookie: viewer },
@@ -120,6 +151,7 @@ beforeAll(async () => {
     admin: { cookie: app.adminCookie },
     screen: { authorization: `Bearer ${screen.token}` },
     ingest: { authorization: `Bearer ${ingest.token}` },
+    metrics: { authorization: `Bearer ${metrics.token}` },
     revoked: { authorization: `Bearer ${revoked.token}` },
   });
 
@@ -165,9 +197,48 @@ const replayControl =
   (name: string, body: unknown = {}): Builder =>
   async () => ({ url: `/api/replays/${await freshReplay()}/${name}`, ...json(body) });
 
+/** A launch of its own (a launch belongs to one group at most). */
+async function freshLaunchId(): Promise<string> {
+  const res = await adminPost('/api/launches', pastLaunchInput());
+  expect(res.statusCode).toBe(201);
+  return res.json<Launch>().id;
+}
+
+async function freshGroup(): Promise<string> {
+  const res = await adminPost('/api/groups', { name: '场次组', launchIds: [await freshLaunchId()] });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ group: { id: string } }>().group.id;
+}
+
+/** One group for the routes that only read it (made once, on first use). */
+let readGroup: Promise<string> | null = null;
+const sharedGroup = () => (readGroup ??= freshGroup());
+
 let userSeq = 0;
 const ROUTES: Record<string, Builder> = {
+  'POST /api/groups': async () => ({
+    url: '/api/groups',
+    ...json({ name: '场次组', launchIds: [await freshLaunchId()] }),
+  }),
+  'GET /api/groups': () => ({ url: '/api/groups' }),
+  'GET /api/groups/:id': async () => ({ url: `/api/groups/${await sharedGroup()}` }),
+  'PUT /api/groups/:id': async () => ({
+    url: `/api/groups/${await freshGroup()}`,
+    ...json({ name: '改名', launchIds: [await freshLaunchId()] }),
+  }),
+  'DELETE /api/groups/:id': async () => ({ url: `/api/groups/${await freshGroup()}` }),
+  'GET /api/groups/:id/run-sheet': async () => ({ url: `/api/groups/${await sharedGroup()}/run-sheet` }),
+  'GET /api/groups/:id/review': async () => ({ url: `/api/groups/${await sharedGroup()}/review` }),
   'GET /healthz': () => ({ url: '/healthz' }),
+  'GET /metrics': () => ({ url: '/metrics' }),
+  'GET /api/openapi.json': () => ({ url: '/api/openapi.json' }),
+  'GET /api/docs': () => ({ url: '/api/docs' }),
+  'GET /api/docs/': () => ({ url: '/api/docs/' }),
+  'GET /api/docs/static/index.html': () => ({ url: '/api/docs/static/index.html' }),
+  'GET /api/docs/static/swagger-initializer.js': () => ({ url: '/api/docs/static/swagger-initializer.js' }),
+  'GET /api/docs/json': () => ({ url: '/api/docs/json' }),
+  'GET /api/docs/yaml': () => ({ url: '/api/docs/yaml' }),
+  'GET /api/docs/static/*': () => ({ url: '/api/docs/static/swagger-ui.css' }),
   'POST /api/session': () => ({
     url: '/api/session',
     ...json({ username: 'matrixlogin', password: 'matrixlogin-password-1' }),
@@ -185,8 +256,25 @@ const ROUTES: Record<string, Builder> = {
     url: `/api/tokens/${(await makeToken('screen', 'to revoke')).id}`,
   }),
   'GET /api/audit': () => ({ url: '/api/audit?limit=5' }),
+  'GET /api/channels': () => ({ url: '/api/channels' }),
+  'POST /api/channels': () => ({ url: '/api/channels', ...json(CHANNEL) }),
+  'GET /api/channels/:id': async () => ({ url: `/api/channels/${await makeChannel()}` }),
+  'PUT /api/channels/:id': async () => ({ url: `/api/channels/${await makeChannel()}`, ...json(CHANNEL) }),
+  'DELETE /api/channels/:id': async () => ({ url: `/api/channels/${await makeChannel()}` }),
+  'GET /api/channels/:id/deliveries': async () => ({
+    url: `/api/channels/${await makeChannel()}/deliveries`,
+  }),
+  'POST /api/channels/:id/test': async () => ({
+    url: `/api/channels/${await makeChannel()}/test`,
+    ...json({}),
+  }),
   'GET /api/alerts': () => ({ url: '/api/alerts?status=all' }),
   'POST /api/alerts/:id/ack': () => ({ url: `/api/alerts/${alertId}/ack`, ...json({ action: '加投' }) }),
+  'GET /api/incidents': () => ({ url: '/api/incidents?status=all' }),
+  'POST /api/incidents/:id/ack': () => ({
+    url: `/api/incidents/${launch.id}-i-traffic-under/ack`,
+    ...json({ action: '加投' }),
+  }),
   'GET /api/launches': () => ({ url: '/api/launches' }),
   'POST /api/launches': () => ({ url: '/api/launches', ...json(pastLaunchInput()) }),
   'GET /api/launches/:id': () => ({ url: `/api/launches/${launch.id}` }),
@@ -274,6 +362,14 @@ const STATIC_URL = (pattern: string) => pattern.replace('*', 'some/where');
 const HANDLER_REFUSALS: Record<string, Partial<Record<PrincipalName, number>>> = {
   'GET /api/session': { none: 401 },
   'HEAD /api/session': { none: 401 },
+  // A replay belongs to the trainer who started it (here the admin) and admins: others watch.
+  ...Object.fromEntries(
+    ['pause', 'resume', 'step', 'end', 'seek', 'speed', 'alerts/:alertId/ack'].map((c) => [
+      `POST /api/replays/:id/${c}`,
+      { viewer: 403, supervisor: 403 },
+    ]),
+  ),
+  'DELETE /api/replays/:id': { viewer: 403, supervisor: 403 },
 };
 
 function expected(access: Access, who: PrincipalName): 'allowed' | 401 | 403 {
@@ -310,13 +406,13 @@ describe('every HTTP route × every principal', () => {
     expect(api.length).toBeGreaterThan(30);
     expect(api.filter((r) => !r.access).map((r) => `${r.method} ${r.url}`)).toEqual([]);
     for (const r of registered.routes) {
-      if (!r.url.startsWith('/api/') && r.url !== '/healthz') {
+      if (!r.url.startsWith('/api/') && r.url !== '/healthz' && r.url !== '/metrics') {
         // Not the API: the client's static files and screens (served to anyone, no data in them).
         expect(r.method === 'GET' || r.method === 'HEAD', `${r.method} ${r.url}`).toBe(true);
       }
     }
     const missing = registered.routes
-      .filter((r) => r.url.startsWith('/api/') || r.url === '/healthz')
+      .filter((r) => r.url.startsWith('/api/') || r.url === '/healthz' || r.url === '/metrics')
       .map((r) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`)
       .filter((k) => !(k in ROUTES));
     expect(missing, 'routes with no request in this matrix: add one to ROUTES').toEqual([]);
@@ -360,7 +456,7 @@ function connect(who: PrincipalName | { cookie?: string; token?: string }): Prom
   const opts =
     typeof who === 'object'
       ? who
-      : who === 'screen' || who === 'ingest' || who === 'revoked'
+      : who === 'screen' || who === 'ingest' || who === 'metrics' || who === 'revoked'
         ? { token: secrets[who] }
         : { cookie: headers[who].cookie };
   const socket = io(url, {
@@ -413,17 +509,24 @@ const EVENTS: Record<string, { access: Access; payload: () => Promise<unknown> |
     { access: 'public', payload: async () => ({ replayId: await freshReplay() }) },
   ],
   'inbox:subscribe': [{ access: 'read', payload: () => ({}) }],
+  'group:subscribe': [{ access: 'read', payload: async () => ({ groupId: await freshGroup() }) }],
+  'group:unsubscribe': [{ access: 'public', payload: () => ({ groupId: 'any' }) }],
   'alert:ack': [
     { access: 'supervisor', payload: () => ({ alertId, action: '加投' }) },
-    { access: 'user', payload: async () => ({ replayId: await freshReplay(), alertId, by: 'trainee' }) },
+    // The admin's replay (not a drill naming anyone): only its trainer, the admin, acknowledges in it.
+    { access: 'admin', payload: async () => ({ replayId: await freshReplay(), alertId, by: 'trainee' }) },
+  ],
+  'incident:ack': [
+    { access: 'supervisor', payload: () => ({ incidentId: `${launch.id}-i-traffic-under`, action: '加投' }) },
   ],
 };
 
 describe('every socket event × every principal', () => {
-  it('refuses the handshake without credentials, with an ingest token, and with a revoked token', async () => {
+  it('refuses the handshake without credentials, with an ingest or metrics token, and with a revoked token', async () => {
     expect(await refused({})).toMatchObject({ message: 'unauthorized', data: { code: 'unauthorized' } });
     expect(await refused('none')).toMatchObject({ message: 'unauthorized' });
     expect(await refused('ingest')).toMatchObject({ message: 'forbidden', data: { code: 'forbidden' } });
+    expect(await refused('metrics')).toMatchObject({ message: 'forbidden', data: { code: 'forbidden' } });
     expect(await refused('revoked')).toMatchObject({ message: 'unauthorized' });
     expect(await refused({ token: 'not-a-token' })).toMatchObject({ message: 'unauthorized' });
     expect(await refused({ cookie: 'wr_session=forged-session-secret' })).toMatchObject({
@@ -570,12 +673,14 @@ describe('acknowledgements name the logged-in person', () => {
   });
 });
 
+// Each test logs in from an address of its own: the matrix above has used up 127.0.0.1's attempts.
 describe('login', () => {
   it('is rate limited per username and address: the 11th failed attempt is 429', async () => {
     const attempt = (username: string, password = 'wrong-password') =>
       app.inject({
         method: 'POST',
         url: '/api/session',
+        remoteAddress: '192.0.2.11',
         headers: { cookie: '' },
         payload: { username, password },
       });
@@ -595,12 +700,14 @@ describe('login', () => {
     const a = await app.inject({
       method: 'POST',
       url: '/api/session',
+      remoteAddress: '192.0.2.12',
       headers: { cookie: '' },
       payload: { username: 'admin', password: 'nope' },
     });
     const b = await app.inject({
       method: 'POST',
       url: '/api/session',
+      remoteAddress: '192.0.2.12',
       headers: { cookie: '' },
       payload: { username: 'nobody-here', password: 'nope' },
     });
@@ -613,6 +720,7 @@ describe('login', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/session',
+      remoteAddress: '192.0.2.13',
       headers: { cookie: '' },
       payload: { username: 'admin', password: ADMIN_PASSWORD },
     });

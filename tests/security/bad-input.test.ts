@@ -57,7 +57,9 @@ let alertId: string;
 let replayId: string;
 let taskId: string;
 let tokenId: string;
+let channelId: string;
 let simulationId: string;
+let groupId: string;
 const protoKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 const counts = { http: 0, socket: 0, raw: 0 };
 const sockets: Socket[] = [];
@@ -267,6 +269,14 @@ const tooLong = (n: number) => fc.string({ minLength: n + 1, maxLength: n + 50, 
 
 const SPECS: Record<string, RouteSpec> = {
   'GET /healthz': { body: 'none' },
+  // The OpenAPI document and its docs page (Swagger UI's files).
+  'GET /api/openapi.json': { body: 'none' },
+  'GET /api/docs': { body: 'none' },
+  'GET /api/docs/static/index.html': { body: 'none' },
+  'GET /api/docs/static/swagger-initializer.js': { body: 'none' },
+  'GET /api/docs/json': { body: 'none' },
+  'GET /api/docs/yaml': { body: 'none' },
+  'GET /api/docs/static/*': { body: 'none' },
   'POST /api/session': { body: 'strict' },
   'GET /api/session': { body: 'none' },
   'DELETE /api/session': { body: 'ignored' },
@@ -276,8 +286,17 @@ const SPECS: Record<string, RouteSpec> = {
   'POST /api/tokens': { body: 'strict' },
   'DELETE /api/tokens/:id': { body: 'ignored' },
   'GET /api/audit': { body: 'none', query: { limit: badInt, action: tooLong(40) } },
+  'GET /api/channels': { body: 'none' },
+  'POST /api/channels': { body: 'strict' },
+  'GET /api/channels/:id': { body: 'none' },
+  'PUT /api/channels/:id': { body: 'strict' },
+  'DELETE /api/channels/:id': { body: 'ignored' },
+  'GET /api/channels/:id/deliveries': { body: 'none', query: { limit: badInt } },
+  'POST /api/channels/:id/test': { body: 'strict' },
   'GET /api/alerts': { body: 'none', query: { status: badEnum, launchId: tooLong(100) } },
   'POST /api/alerts/:id/ack': { body: 'strict' },
+  'GET /api/incidents': { body: 'none', query: { status: badEnum, launchId: tooLong(100) } },
+  'POST /api/incidents/:id/ack': { body: 'strict' },
   'GET /api/launches': { body: 'none' },
   'POST /api/launches': { body: 'strict' },
   'GET /api/launches/:id': { body: 'none' },
@@ -327,6 +346,13 @@ const SPECS: Record<string, RouteSpec> = {
   // `{tasks}` is read on its own: an object carrying it would be judged by it alone.
   'PUT /api/launches/:id/run-sheet': { body: 'strict', exclude: ['tasks'] },
   'POST /api/launches/:id/run-sheet/:taskId/done': { body: 'strict' },
+  'GET /api/groups': { body: 'none' },
+  'POST /api/groups': { body: 'strict' },
+  'GET /api/groups/:id': { body: 'none' },
+  'PUT /api/groups/:id': { body: 'strict' },
+  'DELETE /api/groups/:id': { body: 'ignored' },
+  'GET /api/groups/:id/run-sheet': { body: 'none' },
+  'GET /api/groups/:id/review': { body: 'none', query: { format: badEnum } },
 };
 
 /** The real id for a path parameter, so the body (not a 404) is what gets judged. */
@@ -335,7 +361,9 @@ function validParam(route: string, name: string): string {
   if (name === 'taskId') return taskId;
   if (route.startsWith('/api/replays/')) return replayId;
   if (route.startsWith('/api/tokens/')) return tokenId;
+  if (route.startsWith('/api/channels/')) return channelId;
   if (route.startsWith('/api/simulations/')) return simulationId;
+  if (route.startsWith('/api/groups/')) return groupId;
   return launch.id;
 }
 
@@ -603,6 +631,13 @@ beforeAll(async () => {
     payload: { name: 'screen', scope: 'screen' },
   });
   tokenId = token.json<{ id: string }>().id;
+  const channel = await app.inject({
+    method: 'POST',
+    url: '/api/channels',
+    // Off: the storm must not change a launch's log, and a channel that is on routes its messages.
+    payload: { name: 'bad input', kind: 'webhook', url: 'http://127.0.0.1:9/hook', enabled: false },
+  });
+  channelId = channel.json<{ id: string }>().id;
   // A simulation that was stopped: its id is real, its launch stands still.
   const sim = await app.inject({
     method: 'POST',
@@ -613,6 +648,13 @@ beforeAll(async () => {
   expect((await app.inject({ method: 'DELETE', url: `/api/simulations/${simulationId}` })).statusCode).toBe(
     204,
   );
+
+  const group = await app.inject({
+    method: 'POST',
+    url: '/api/groups',
+    payload: { name: '场次组', launchIds: [launch.id] },
+  });
+  groupId = group.json<{ group: { id: string } }>().group.id;
 
   filesBefore = await logFiles();
   snapshotsBefore = await snapshots();
@@ -762,7 +804,7 @@ describe('generated malformed socket payloads, as the admin', () => {
     const socket = await connect();
     const problems: string[] = [];
     // `inbox:subscribe` takes no input: anything sent with it is ignored and it answers the inbox.
-    for (const event of ['subscribe', 'unsubscribe', 'alert:ack', 'inbox:subscribe']) {
+    for (const event of ['subscribe', 'unsubscribe', 'alert:ack', 'inbox:subscribe', 'group:subscribe']) {
       await fc
         .assert(
           fc.asyncProperty(socketPayload, async (payload) => {

@@ -21,14 +21,25 @@ import {
   removeTempDirs,
   userCookie,
 } from '../helpers/server';
+import { DocumentChecker, type Exchange, type OpenApiDocument, recordExchanges } from '../helpers/openapi';
 
 let app: FastifyInstance;
+/** Every request of a test and its answer, held to the OpenAPI document after the test. */
+const exchanges: Exchange[] = [];
+let checker: DocumentChecker | undefined;
 
 beforeEach(async () => {
-  app = await makeApp({ ticking: false });
+  app = recordExchanges(await makeApp({ ticking: false }), exchanges);
+  checker ??= new DocumentChecker(
+    (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<OpenApiDocument>(),
+  );
+  exchanges.length = 0;
 });
 afterEach(async () => {
   await app.close();
+  const seen = exchanges.splice(0);
+  // The requests the server took and all its answers are as GET /api/openapi.json describes them.
+  expect(seen.flatMap((ex) => checker!.problems(ex))).toEqual([]);
 });
 afterAll(removeTempDirs);
 
@@ -87,7 +98,8 @@ describe('creating a launch', () => {
       startAt: '2026-11-11T10:00:00+08:00',
       durationMinutes: 180,
       timezone: 'Asia/Shanghai',
-      checkpoints: [15, 25, 45, 60, 90, 120, 150, 180],
+      checkpoints: [5, 15, 25, 45, 60, 90, 120, 150, 180],
+      checkpointMetrics: [{ at: 5, metrics: ['fav', 'cart', 'units'] }],
       tolerance: 0.2,
       metrics: ['uv', 'units', 'gmv'],
       graceSeconds: 60,
@@ -180,7 +192,8 @@ describe('creating a launch', () => {
     ['a negative template target', { ...valid(), forecast: { template: { uv: -1, units: 1, gmv: 1 } } }],
     ['a template missing a target', { ...valid(), forecast: { template: { uv: 1, units: 1 } } }],
     ['a forecast minute after the end', { ...valid(), forecast: [{ minute: 60, uv: 1 }] }],
-    ['a negative forecast minute', { ...valid(), forecast: [{ minute: -1, uv: 1 }] }],
+    // Minutes before 开团 are the preheat's plan — but not more than a day before.
+    ['a forecast minute more than a day before 开团', { ...valid(), forecast: [{ minute: -1441, uv: 1 }] }],
     ['a forecast minute listed twice', { ...valid(), forecast: [{ minute: 1 }, { minute: 1 }] }],
     ['an empty forecast array', { ...valid(), forecast: [] }],
     ['an unknown key', { ...valid(), colour: 'red' }],
@@ -703,5 +716,49 @@ describe('bad input never gets a 500', () => {
       { simulationId: string }[]
     >())
       await app.inject({ method: 'DELETE', url: `/api/simulations/${sim.simulationId}` });
+  });
+});
+
+describe('channels on the wire', () => {
+  it('stores a reading’s channel breakdown and refuses an unknown channel by name', async () => {
+    const launch = await createLaunch({
+      channelShares: { ztc: 0.3 },
+      budgets: { total: 500, channels: { ztc: 300 } },
+    });
+    expect(launch).toMatchObject({
+      channelShares: { ztc: 0.3 },
+      budgets: { total: 500, channels: { ztc: 300 } },
+    });
+    expect(
+      await postReadings(launch.id, { minute: 0, uv: 10, channels: { ztc: { uv: 3, spend: 4.5 } } }),
+    ).toMatchObject({
+      accepted: 1,
+    });
+    expect((await getLaunch(launch.id)).readings[0]!.channels).toEqual({ ztc: { uv: 3, spend: 4.5 } });
+    const one = expectError(
+      await post(`/api/launches/${launch.id}/readings`, { minute: 1, uv: 1, channels: { tmall: { uv: 1 } } }),
+      400,
+      'invalid_input',
+    );
+    expect(one.message + JSON.stringify(one.details)).toContain('tmall');
+    const many = await postReadings(launch.id, [
+      { minute: 1, channels: { constructor: { uv: 1 } } },
+      { minute: 2, uv: 1 },
+    ]);
+    expect(many.accepted).toBe(1);
+    expect(many.rejected[0]!.message).toContain('constructor');
+    const zh = await app.inject({
+      method: 'POST',
+      url: `/api/launches/${launch.id}/readings`,
+      headers: { 'accept-language': 'zh-CN' },
+      payload: { minute: 3, channels: { tv: {} } },
+    });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.body).toContain('未知的流量渠道');
+    expectError(
+      await post('/api/launches', pastLaunchInput({ budgets: { channels: { tv: 1 } } })),
+      400,
+      'invalid_input',
+    );
   });
 });

@@ -99,7 +99,16 @@ describe('PUT /api/launches/:id', () => {
       clock: launch.clock,
       runSheet: launch.runSheet,
     });
-    expect((await snapshotOf(launch.id)).launch).toEqual(updated);
+    // 500 in stock for 600 planned: saved, with the planner warned (the stored launch has no warnings).
+    const { warnings, ...stored } = updated as Launch & { warnings?: unknown };
+    expect(warnings).toEqual([
+      {
+        code: 'stock-cover',
+        message:
+          'stock of 500 is under three times the 600 units planned (the team keeps at least 3× the planned sales on hand)',
+      },
+    ]);
+    expect((await snapshotOf(launch.id)).launch).toEqual(stored);
   });
 
   it('re-evaluates the alerts: a wider tolerance clears them in place, a narrower one raises them again', async () => {

@@ -147,7 +147,7 @@ describe('simulated launches at high speed', () => {
       });
       const s = await untilFinished(launchId);
       expect(s.launch.startAt).toBe('2024-11-11T10:00:00+08:00');
-      expect(s.checkpoints.map((c) => c.checkpoint)).toEqual([15, 25, 45, 60]);
+      expect(s.checkpoints.map((c) => c.checkpoint)).toEqual([5, 15, 25, 45, 60]);
       const gap = s.alerts.find((a) => a.kind === 'data-gap' && a.checkpoint === 25);
       expect(gap).toMatchObject({ status: 'open', owner: '运营主管' });
     },

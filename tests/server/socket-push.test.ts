@@ -34,11 +34,12 @@ const LOGGED_EVENTS = [
   'alert',
   'alert:ack',
   'alert:escalated',
+  'incident',
   'clock',
   'feed',
 ] as const;
 /** Pushes that stand for exactly one log event (clock and feed repeat the latest offset). */
-const LOG_PUSHES = new Set(['reading', 'checkpoint', 'alert', 'alert:ack', 'alert:escalated']);
+const LOG_PUSHES = new Set(['reading', 'checkpoint', 'alert', 'alert:ack', 'alert:escalated', 'incident']);
 
 let app: FastifyInstance;
 let url: string;
@@ -146,6 +147,8 @@ describe('batch subscriptions (how the screens subscribe)', () => {
       ...Array<string>(15).fill('reading.ingested'),
       'checkpoint.evaluated',
       'alert.raised',
+      'incident.opened',
+      'notification.due',
     ]);
     // The batch screen gets the facts once (no named copies); the other screen gets named pushes.
     await waitFor(() => alertPushes(named).length > 0, { what: 'the named alert push' });
@@ -198,11 +201,13 @@ describe('pushes to subscribed screens', () => {
         },
       });
     }
-    // Every client also saw each reading and the checkpoint, in log order.
+    // Every client also saw each reading and the checkpoint, in log order (the outbox's facts
+    // move named subscribers on as a clock push).
+    const named = log.events.slice(1).filter((e) => !e.type.startsWith('notification.'));
     for (const c of clients) {
-      await waitFor(() => c.pushes.filter((p) => LOG_PUSHES.has(p.event)).length >= log.events.length - 1);
+      await waitFor(() => c.pushes.filter((p) => LOG_PUSHES.has(p.event)).length >= named.length);
       const offsets = c.pushes.filter((p) => LOG_PUSHES.has(p.event)).map((p) => p.offset);
-      expect(offsets).toEqual(log.events.slice(1).map((e) => e.offset));
+      expect(offsets).toEqual(named.map((e) => e.offset));
     }
     expect(alertPushes(bystander)).toEqual([]);
   });
@@ -241,10 +246,11 @@ describe('pushes to subscribed screens', () => {
     expect(r.data.events.map((e) => e.offset)).toEqual(
       Array.from({ length: missed.offset - lastSeen }, (_, i) => lastSeen + 1 + i),
     );
-    const types = r.data.events.map((e) => e.type);
+    const types = r.data.events.map((e) => e.type).filter((t) => !t.startsWith('notification.'));
     expect(types.filter((t) => t === 'reading.ingested')).toHaveLength(10);
     expect(types.indexOf('checkpoint.evaluated')).toBeLessThan(types.indexOf('alert.raised'));
-    expect(types.at(-1)).toBe('alert.acknowledged');
+    // The acknowledgement, then the incident it handled.
+    expect(types.slice(-2)).toEqual(['alert.acknowledged', 'incident.acknowledged']);
 
     // And it is back in the room: the next push arrives with the next offset.
     await api('POST', `/api/launches/${launch.id}/readings`, readings(15, 16));
@@ -260,7 +266,7 @@ describe('pushes to subscribed screens', () => {
     const { offset } = await logEvents(launch.id);
     const screen = await connect();
     const upToDate = await subscribe(screen, { launchId: launch.id, after: offset });
-    expect(upToDate).toEqual({ ok: true, data: { kind: 'events', events: [], offset } });
+    expect(upToDate).toEqual({ ok: true, data: { kind: 'events', events: [], offset, more: false } });
 
     // A screen remembering offsets from another incarnation of the log (or a bug) is re-based.
     const stale = await subscribe(screen, { launchId: launch.id, after: offset + 50 });
@@ -297,7 +303,8 @@ describe('pushes to subscribed screens', () => {
       action: '钻展加投',
     });
 
-    const { offset } = await logEvents(launch.id);
+    const { events } = await logEvents(launch.id);
+    const offset = events.find((e) => e.type === 'alert.acknowledged')!.offset;
     for (const c of [other1, other2, acker]) {
       const push = await waitFor(() => c.pushes.find((p) => p.event === 'alert:ack'), { what: 'alert:ack' });
       expect(push.payload as AlertAckPush).toMatchObject({
@@ -310,7 +317,7 @@ describe('pushes to subscribed screens', () => {
     // A second acknowledgement answers the first unchanged and pushes nothing new.
     const again = await other1.socket.timeout(5000).emitWithAck('alert:ack', { alertId, by: '赵敏' });
     expect(again).toEqual({ ok: true, data: reply.data });
-    expect((await logEvents(launch.id)).offset).toBe(offset);
+    expect((await logEvents(launch.id)).offset).toBe(events.at(-1)!.offset);
     const http = await api('GET', `/api/launches/${launch.id}`);
     expect((http.body as { alerts: Alert[] }).alerts[0]).toEqual(reply.data);
   });

@@ -160,12 +160,25 @@ describe('LaunchInput: the forecast', () => {
     [{ minute: 0, uv: Number.NaN }],
     [{ minute: 0, gmv: Number.POSITIVE_INFINITY }],
     [{ minute: 0, gmv: 1e13 }],
-    [{ minute: -1, uv: 1 }],
+    // before the longest preheat (a day): minutes before 开团 are the preheat's plan
+    [{ minute: -24 * 60 - 1, uv: 1 }],
     [{ minute: 0.5, uv: 1 }],
     [{ minute: 0, sales: 1 }],
     [{ uv: 1 }],
   ])('refuses the forecast point %j', (point) => {
     expect(launchProblems({ forecast: [point] })).not.toEqual([]);
+  });
+
+  it('takes minutes before 开团 as the preheat’s plan (预热)', () => {
+    expect(
+      launchProblems({
+        forecast: [
+          { minute: -1, uv: 1 },
+          { minute: 0, uv: 5 },
+        ],
+      }),
+    ).toEqual([]);
+    expect(launchProblems({ preheatMinutes: 30, forecast: [{ minute: -31, uv: 1 }] })).not.toEqual([]);
   });
 
   it('refuses an empty forecast', () => {

@@ -15,16 +15,12 @@ import {
   MINUTE_MS,
   ReadingInput,
   SCENARIOS,
-} from '@warroom/shared';
-import {
   type LaunchState,
-  alertId,
-  createLaunch,
-  ingest,
   initialState,
-  tick,
-} from '../../server/src/engine/index';
+} from '@warroom/shared';
+import { alertId, createLaunch, ingest, tick } from '../../server/src/engine/index';
 import { type Delivery, planDeliveries } from '../../server/src/simulator/scenarios';
+import { simulatedLaunchInput } from '../../server/src/simulator/manager';
 import { integer, mulberry32, uniform } from '../../server/src/simulator/prng';
 
 const START = '2026-11-11T10:00:00+08:00';
@@ -322,13 +318,21 @@ describe('stockout', () => {
     }
   });
 
-  it('uses the launch’s own stock when it has one', () => {
+  it('uses the launch’s own stock when it has one: it sells out once, and no sales shortfall follows', () => {
     const launch = makeLaunch({ stock: 1_200 });
     const r = run(launch, 'stockout', 3);
     expect([...r.state.readings.values()].reduce((a, x) => a + x.units, 0)).toBe(1_200);
-    expect([...r.state.alerts.values()].some((a) => a.metric === 'units' && a.direction === 'under')).toBe(
-      true,
-    );
+    const alerts = [...r.state.alerts.values()];
+    expect(alerts.filter((a) => a.kind === 'sold-out')).toHaveLength(1);
+    const out = alerts.find((a) => a.kind === 'sold-out')!.checkpoint;
+    expect(
+      alerts.filter(
+        (a) => a.kind === 'breach' && a.checkpoint > out && a.direction === 'under' && a.metric !== 'uv',
+      ),
+    ).toEqual([]);
+    const later = launch.checkpoints.filter((t) => t > out);
+    expect(later.length).toBeGreaterThan(0);
+    for (const t of later) expect(r.state.checkpoints.get(t)?.soldOutMinute).toBe(out);
   });
 });
 
@@ -459,5 +463,72 @@ describe('other launches', () => {
     const late = run(launch, 'late-and-duplicate', 4);
     expect(late.state.checkpoints.get(15)!.revision).toBeGreaterThan(1);
     expect(late.state.checkpoints.get(25)!.revision).toBeGreaterThan(1);
+  });
+});
+
+describe('launch day in the simulated launches (the demo’s and the admin’s simulations)', () => {
+  const simulated = (scenario: Scenario, overrides: Record<string, unknown> = {}) =>
+    createLaunch(
+      simulatedLaunchInput(scenario, Date.parse('2026-11-11T10:00:00+08:00'), overrides),
+      'sim',
+      Date.parse('2026-11-11T09:59:00+08:00'),
+      'simulated',
+    );
+  const incidentsIn = (r: Run, minutes: number) =>
+    r.events.flatMap((e) =>
+      e.type === 'incident.opened' && e.incident.checkpoint <= minutes ? [e.incident] : [],
+    );
+
+  it('stockout: 700 on hand sells out in the first quarter hour, warned before, with no 销量不足 after', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = run(simulated('stockout'), 'stockout', seed);
+      const alerts = [...r.state.alerts.values()];
+      const low = alerts.find((a) => a.kind === 'low-stock')!;
+      const out = alerts.filter((a) => a.kind === 'sold-out');
+      expect(out, `seed ${seed}`).toHaveLength(1);
+      expect(out[0]!.checkpoint).toBeGreaterThanOrEqual(10);
+      expect(out[0]!.checkpoint).toBeLessThanOrEqual(16);
+      expect(low.checkpoint).toBeLessThan(out[0]!.checkpoint);
+      const salesUnder = alerts.filter(
+        (a) =>
+          a.kind === 'breach' &&
+          a.direction === 'under' &&
+          a.metric !== 'uv' &&
+          a.checkpoint > out[0]!.checkpoint,
+      );
+      expect(salesUnder).toEqual([]);
+    }
+  });
+
+  it('traffic-shortfall: at most one incident per cause in the first hour, traffic’s owned by 推广主管', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const r = run(simulated('traffic-shortfall'), 'traffic-shortfall', seed);
+      const opened = incidentsIn(r, 60);
+      const causes = opened.map((i) => i.cause ?? i.key);
+      expect(new Set(causes).size, `seed ${seed}: ${causes.join()}`).toBe(causes.length);
+      const traffic = [...r.state.incidents.values()].find((i) => i.key === 'traffic-under')!;
+      expect(traffic.owner).toBe('推广主管');
+      const early = r.events.filter((e) => e.type === 'alert.raised' && e.alert.checkpoint <= 60).length;
+      expect(early).toBeGreaterThan(opened.length);
+    }
+  });
+
+  it('conversion-drop: the sales miss is put down to conversion, and the orders left unpaid raise 待付款', () => {
+    const r = run(simulated('conversion-drop'), 'conversion-drop', 5);
+    const incidents = [...r.state.incidents.values()];
+    expect(incidents.some((i) => i.key === 'conversion-under' && i.owner === '运营主管')).toBe(true);
+    expect(incidents.some((i) => i.key === 'unpaid' && i.owner === '客服主管')).toBe(true);
+    expect(incidents.some((i) => i.key === 'traffic-under')).toBe(false);
+  });
+
+  it('with a preheat, the simulated launch plays it first: favourites and add-to-cart, no sales', () => {
+    const launch = simulated('on-plan', { preheatMinutes: 90 });
+    const r = run(launch, 'on-plan', 2);
+    const preheat = [...r.state.readings.values()].filter((x) => x.minute < 0);
+    expect(preheat).toHaveLength(90);
+    expect(preheat.every((x) => x.units === 0 && x.gmv === 0)).toBe(true);
+    expect(preheat.reduce((a, x) => a + x.fav, 0)).toBeGreaterThan(0);
+    expect(r.state.checkpoints.get(-60)?.metrics.map((m) => m.metric)).toEqual(['pv', 'fav', 'cart']);
+    expect([...r.state.alerts.values()].filter((a) => a.checkpoint < 0)).toEqual([]);
   });
 });

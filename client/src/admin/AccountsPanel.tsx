@@ -4,6 +4,7 @@ import {
   OWNER_ROLES,
   ROLES,
   UserInput,
+  safeParseIn,
   type LaunchSummary,
   type Role,
   type TokenInfo,
@@ -18,7 +19,13 @@ import { isOwnerRole } from '../auth/roles';
 import { accountsApi, screenUrl, type CreatedToken } from './accountsApi';
 import { CopyButton } from './CopyButton';
 import { formatDateTime } from './when';
-import { zodText } from './zodText';
+import { IconDot, IconWarning } from '../icons';
+
+const SCOPE_LABELS = {
+  screen: 'scopeScreen',
+  ingest: 'scopeIngest',
+  metrics: 'scopeMetrics',
+} as const satisfies Record<TokenScope, string>;
 
 type UserErrors = Partial<Record<'username' | 'password' | 'displayName' | 'role' | 'ownerRole', string>>;
 
@@ -51,12 +58,12 @@ function UsersSection() {
       ...(form.displayName.trim() ? { displayName: form.displayName } : {}),
       ...(form.ownerRole ? { ownerRole: form.ownerRole } : {}),
     };
-    const parsed = UserInput.safeParse(input);
+    const parsed = safeParseIn(lang, UserInput, input);
     if (!parsed.success) {
       const next: UserErrors = {};
       for (const issue of parsed.error.issues) {
         const key = String(issue.path[0] ?? 'username') as keyof UserErrors;
-        next[key] ??= zodText(lang, issue.message);
+        next[key] ??= issue.message;
       }
       setErrors(next);
       return;
@@ -67,8 +74,7 @@ function UsersSection() {
       setForm((f) => ({ ...f, username: '', displayName: '', password: '' }));
       void load();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409)
-        setErrors({ username: lang === 'zh' ? '用户名已存在' : 'this username is taken' });
+      if (e instanceof ApiError && e.status === 409) setErrors({ username: t('usernameTaken') });
       else setMessage({ ok: false, text: t('error', { msg: (e as Error).message }) });
     }
   };
@@ -176,7 +182,9 @@ function NewToken({ token, launches }: { token: CreatedToken; launches: readonly
   const url = launchId ? screenUrl(window.location.origin, launchId, token.token) : '';
   return (
     <div className="token-once" data-testid="token-once">
-      <p className="token-warning">⚠ {t('tSecretOnce')}</p>
+      <p className="token-warning">
+        <IconWarning /> {t('tSecretOnce')}
+      </p>
       <div className="token-line">
         <code data-testid="token-secret">{token.token}</code>
         <CopyButton text={token.token} testId="copy-token" />
@@ -277,6 +285,7 @@ function TokensSection() {
           >
             <option value="screen">{t('scopeScreen')}</option>
             <option value="ingest">{t('scopeIngest')}</option>
+            <option value="metrics">{t('scopeMetrics')}</option>
           </select>
         </label>
         <div className="acct-submit">
@@ -310,7 +319,7 @@ function TokensSection() {
                 className={tk.revokedAt ? 'revoked' : ''}
               >
                 <td>{tk.name}</td>
-                <td>{tk.scope === 'screen' ? t('scopeScreen') : t('scopeIngest')}</td>
+                <td>{t(SCOPE_LABELS[tk.scope])}</td>
                 <td>{tk.createdBy}</td>
                 <td className="num muted">{formatDateTime(lang, tk.createdAt)}</td>
                 <td>
@@ -319,7 +328,9 @@ function TokensSection() {
                       {t('tRevoked')} {formatDateTime(lang, tk.revokedAt)}
                     </span>
                   ) : (
-                    <span className="level-ok">● {t('tActive')}</span>
+                    <span className="level-ok">
+                      <IconDot filled /> {t('tActive')}
+                    </span>
                   )}
                 </td>
                 <td>

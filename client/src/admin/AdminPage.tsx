@@ -6,7 +6,8 @@ import {
   Targets,
   defaultPlaybook,
   type LaunchSummary,
-  type Metric,
+  type ComparedMetric,
+  isSituation,
   type Scenario,
 } from '@warroom/shared';
 import { api, ApiError } from '../api';
@@ -29,8 +30,13 @@ import {
 } from './launchForm';
 import { AccountsPanel } from './AccountsPanel';
 import { AuditPanel } from './AuditPanel';
+import { ChannelsPanel } from './ChannelsPanel';
+import { GroupsPanel } from './GroupsPanel';
 import { ImportPanel } from './ImportPanel';
 import { RunSheetEditor } from './RunSheetEditor';
+import { formatLaunchStart } from './when';
+import { zoneName } from '../format';
+import { IconPlay } from '../icons';
 import './admin.css';
 
 function Field(props: { label: string; error: string | undefined; children: ReactNode; wide?: boolean }) {
@@ -43,12 +49,48 @@ function Field(props: { label: string; error: string | undefined; children: Reac
   );
 }
 
-type Tab = 'launch' | 'runsheet' | 'import' | 'accounts' | 'audit';
+/**
+ * 开团: typed as ISO text (2026-03-12T10:00 or with a space), read in the launch's zone, and shown
+ * back below in words in the UI's language, so no browser locale reorders day and month.
+ */
+function StartAtField(props: {
+  value: string;
+  zone: string;
+  error: string | undefined;
+  disabled: boolean;
+  onChange(value: string): void;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const when = formatLaunchStart(lang, props.value, props.zone);
+  return (
+    <Field label={t('fStartAt')} error={props.error}>
+      <input
+        data-testid="field-startAt"
+        inputMode="numeric"
+        placeholder={t('startAtFormat')}
+        spellCheck={false}
+        disabled={props.disabled}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {when && (
+        <small className="start-at-reads" data-testid="start-at-reads">
+          {t('startAtReads', { when, zone: zoneName(lang, props.zone) })}
+        </small>
+      )}
+    </Field>
+  );
+}
+
+type Tab = 'launch' | 'groups' | 'runsheet' | 'import' | 'accounts' | 'channels' | 'audit';
 const TABS: { tab: Tab; label: MessageKey }[] = [
   { tab: 'launch', label: 'tabLaunch' },
+  { tab: 'groups', label: 'tabGroups' },
   { tab: 'runsheet', label: 'tabRunSheet' },
   { tab: 'import', label: 'tabImport' },
   { tab: 'accounts', label: 'tabAccounts' },
+  { tab: 'channels', label: 'tabChannels' },
   { tab: 'audit', label: 'tabAudit' },
 ];
 const tabOf = (hash: string): Tab => TABS.find((x) => `#${x.tab}` === hash)?.tab ?? 'launch';
@@ -80,6 +122,11 @@ export default function AdminPage() {
         ))}
       </div>
       {tab === 'launch' && <LaunchSetup />}
+      {tab === 'groups' && (
+        <main className="admin-pane">
+          <GroupsPanel />
+        </main>
+      )}
       {tab === 'runsheet' && (
         <main className="admin-pane">
           <RunSheetEditor />
@@ -93,6 +140,11 @@ export default function AdminPage() {
       {tab === 'accounts' && (
         <main className="admin-pane">
           <AccountsPanel />
+        </main>
+      )}
+      {tab === 'channels' && (
+        <main className="admin-pane">
+          <ChannelsPanel />
         </main>
       )}
       {tab === 'audit' && (
@@ -120,7 +172,7 @@ function LaunchSetup() {
   useEffect(() => {
     api.launches().then(setLaunches, () => undefined);
   }, []);
-  const { input, errors: clientErrors } = useMemo(() => validate(form), [form]);
+  const { input, errors: clientErrors } = useMemo(() => validate(form, lang), [form, lang]);
   const errors = submitted ? { ...serverIssues, ...clientErrors } : {};
   const set = <K extends keyof LaunchForm>(key: K, value: LaunchForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -131,7 +183,6 @@ function LaunchSetup() {
       <input
         type={type}
         disabled={disabled}
-        {...(type === 'datetime-local' ? { step: 1 } : {})}
         data-testid={`field-${key}`}
         value={form[key] as string}
         onChange={(e) => set(key, e.target.value as never)}
@@ -224,11 +275,13 @@ function LaunchSetup() {
     }
   };
 
-  const toggleMetric = (m: Metric) => {
+  const toggleMetric = (m: ComparedMetric) => {
     const metrics = form.metrics.includes(m) ? form.metrics.filter((x) => x !== m) : [...form.metrics, m];
-    const keep = form.playbook.filter((e) => e.metric === 'data-gap' || metrics.includes(e.metric));
+    const keep = form.playbook.filter(
+      (e) => isSituation(e.metric) || metrics.includes(e.metric as ComparedMetric),
+    );
     const added = defaultPlaybook(metrics.filter((x) => !form.metrics.includes(x))).filter(
-      (e) => e.metric !== 'data-gap',
+      (e) => !isSituation(e.metric),
     );
     setForm((f) => ({ ...f, metrics, playbook: [...keep, ...added] }));
   };
@@ -271,7 +324,13 @@ function LaunchSetup() {
           <Field label={t('fName')} error={errorAt(errors, 'name')} wide>
             <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} />
           </Field>
-          {text('startAt', 'fStartAt', 'startAt', 'datetime-local', !!editing?.locked)}
+          <StartAtField
+            value={form.startAt}
+            zone={form.timezone}
+            error={errorAt(errors, 'startAt')}
+            disabled={!!editing?.locked}
+            onChange={(v) => set('startAt', v)}
+          />
           {text('timezone', 'fTimezone', 'timezone', 'text', !!editing?.locked)}
           {text('duration', 'fDuration', 'durationMinutes', 'number')}
           {text('uv', 'fTargetUv', 'targets.uv', 'number')}
@@ -330,7 +389,7 @@ function LaunchSetup() {
           timezone={form.timezone}
           durationMinutes={input?.durationMinutes ?? (Number(form.duration) || null)}
           targets={targets}
-          checkpoints={input?.checkpoints ?? []}
+          checkpoints={(input?.checkpoints ?? []).map((c) => (typeof c === 'number' ? c : c.at))}
           curve={curveOf(form)}
         />
         <section className="sim">
@@ -368,7 +427,7 @@ function LaunchSetup() {
             data-testid="start-sim"
             onClick={() => void startSimulation()}
           >
-            ▶ {t('startSim')}
+            <IconPlay filled /> {t('startSim')}
           </button>
         </section>
       </aside>

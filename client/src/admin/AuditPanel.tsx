@@ -1,34 +1,12 @@
 /** The audit trail, newest first: who did what to what, and when; filtered by action. */
-import { useCallback, useEffect, useState } from 'react';
-import type { AuditEntry } from '@warroom/shared';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AuditEntry, LaunchSummary, TokenInfo } from '@warroom/shared';
+import { api } from '../api';
 import { useLang, useT } from '../hooks';
-import type { Lang } from '../i18n';
+import { IconRefresh } from '../icons';
 import { accountsApi } from './accountsApi';
+import { AUDIT_ACTIONS, actionWord, detailsText, targetText, type AuditNames } from './auditText';
 import { formatDateTime } from './when';
-
-/** The actions the server records, in words. */
-export const AUDIT_ACTIONS: Record<string, { zh: string; en: string }> = {
-  login: { zh: '登录', en: 'Logged in' },
-  'login.failed': { zh: '登录失败', en: 'Failed login' },
-  logout: { zh: '退出登录', en: 'Logged out' },
-  'user.create': { zh: '创建用户', en: 'Created user' },
-  'token.create': { zh: '生成令牌', en: 'Created token' },
-  'token.revoke': { zh: '吊销令牌', en: 'Revoked token' },
-  'launch.create': { zh: '创建场次', en: 'Created launch' },
-  'simulation.start': { zh: '开始模拟', en: 'Started simulation' },
-  'simulation.stop': { zh: '停止模拟', en: 'Stopped simulation' },
-  'alert.ack': { zh: '确认告警', en: 'Acknowledged alert' },
-  import: { zh: '导入数据', en: 'Imported data' },
-};
-
-const actionWord = (lang: Lang, action: string) => AUDIT_ACTIONS[action]?.[lang] ?? action;
-
-function details(d: AuditEntry['details']): string {
-  if (!d) return '';
-  return Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ');
-}
 
 export function AuditPanel() {
   const t = useT();
@@ -36,6 +14,8 @@ export function AuditPanel() {
   const [action, setAction] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [launches, setLaunches] = useState<readonly LaunchSummary[]>([]);
+  const [tokens, setTokens] = useState<readonly TokenInfo[]>([]);
   const load = useCallback(
     () =>
       accountsApi.audit(500, action || undefined).then(
@@ -48,6 +28,16 @@ export function AuditPanel() {
     [action],
   );
   useEffect(() => void load(), [load]);
+  // Names for the ids the entries point at: launches and tokens.
+  useEffect(() => {
+    api.launches().then(setLaunches, () => undefined);
+    accountsApi.tokens().then(setTokens, () => undefined);
+  }, [entries]);
+  const names = useMemo<AuditNames>(() => {
+    const launch = new Map(launches.map((l) => [l.id, l.name]));
+    const token = new Map(tokens.map((k) => [k.id, k.name]));
+    return { launchName: (id) => launch.get(id), tokenName: (id) => token.get(id) };
+  }, [launches, tokens]);
 
   return (
     <section className="acct-section audit" data-testid="audit-panel">
@@ -58,7 +48,7 @@ export function AuditPanel() {
           {t('aAction')}
           <select data-testid="audit-filter" value={action} onChange={(e) => setAction(e.target.value)}>
             <option value="">{t('aAll')}</option>
-            {Object.keys(AUDIT_ACTIONS).map((a) => (
+            {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {actionWord(lang, a)}
               </option>
@@ -66,7 +56,7 @@ export function AuditPanel() {
           </select>
         </label>
         <button type="button" className="btn" onClick={() => void load()}>
-          ⟳ {t('refresh')}
+          <IconRefresh /> {t('refresh')}
         </button>
       </div>
       {error && <p className="level-critical">{t('error', { msg: error })}</p>}
@@ -95,8 +85,10 @@ export function AuditPanel() {
               <td className={e.action === 'login.failed' ? 'level-warning' : ''}>
                 {actionWord(lang, e.action)}
               </td>
-              <td className="mono">{e.target ?? '—'}</td>
-              <td className="muted details">{details(e.details)}</td>
+              <td className="audit-target" title={e.target ?? undefined}>
+                {targetText(lang, e, names)}
+              </td>
+              <td className="muted details">{detailsText(lang, e)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useT } from '../hooks';
+import { IconCheck } from '../icons';
 
 /** Copies `text`; falls back to a hidden textarea where the Clipboard API is not allowed (plain http). */
 async function copyText(text: string): Promise<void> {
@@ -34,7 +35,13 @@ export function CopyButton({ text, testId }: { text: string; testId?: string }) 
         })
       }
     >
-      {done ? `✓ ${t('copied')}` : t('copy')}
+      {done ? (
+        <>
+          <IconCheck /> {t('copied')}
+        </>
+      ) : (
+        t('copy')
+      )}
     </button>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ForecastCurve, ForecastPoint, LaunchSummary, Targets } from '@warroom/shared';
-import { api, apiError, request } from '../api';
+import { api, apiError, request, requestHeaders } from '../api';
 import { useT } from '../hooks';
 
 type Source = 'template' | 'csv' | 'past';
@@ -25,7 +25,11 @@ async function curveFromCsv(file: File, p: Props): Promise<ForecastCurve> {
   if (p.durationMinutes) q.set('durationMinutes', String(p.durationMinutes));
   const form = new FormData();
   form.append('file', file, file.name);
-  const res = await fetch(`/api/forecast/import?${q.toString()}`, { method: 'POST', body: form });
+  const res = await fetch(`/api/forecast/import?${q.toString()}`, {
+    method: 'POST',
+    headers: requestHeaders(),
+    body: form,
+  });
   const json: unknown = await res.json().catch(() => null);
   if (!res.ok) throw apiError(res, json);
   return json as ForecastCurve;

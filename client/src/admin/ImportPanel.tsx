@@ -9,6 +9,7 @@ import { useLang, useT } from '../hooks';
 import { formatCount, formatPercent } from '../format';
 import { ImportReportView } from './ImportReportView';
 import { uploadImport, type ImportFailed, type ImportPhase } from './importUpload';
+import { IconDownload, IconFile, IconUpload } from '../icons';
 
 const ENCODINGS: { value: ImportEncoding | ''; label?: string }[] = [
   { value: '' },
@@ -161,14 +162,18 @@ export function ImportPanel() {
         >
           {file ? (
             <div className="file-chosen">
-              <span className="file-icon">▤</span>
+              <span className="file-icon">
+                <IconFile />
+              </span>
               <span className="file-name" data-testid="import-file-name">
                 {file.name}
               </span>
               <span className="muted num">{kib(file.size)}</span>
             </div>
           ) : (
-            <span className="drop-hint">⇣</span>
+            <span className="drop-hint">
+              <IconUpload />
+            </span>
           )}
           <div>
             {t('dropHere')}{' '}
@@ -222,10 +227,10 @@ export function ImportPanel() {
         {launchId ? (
           <div className="actions">
             <a className="btn" href={exportHref('readings')} download data-testid="export-readings">
-              ⇩ {t('exportReadings')}
+              <IconDownload /> {t('exportReadings')}
             </a>
             <a className="btn" href={exportHref('forecast')} download data-testid="export-forecast">
-              ⇩ {t('exportForecast')}
+              <IconDownload /> {t('exportForecast')}
             </a>
           </div>
         ) : (

@@ -4,6 +4,7 @@ import { useLang, useT } from '../hooks';
 import { formatCount } from '../format';
 import { metricLabel, type Lang } from '../i18n';
 import { importText } from './importText';
+import { IconCheck, IconPending, IconWarning } from '../icons';
 
 function targetLabel(lang: Lang, target: MappingTarget): string {
   if (target === 'time') return lang === 'zh' ? '时间' : 'time';
@@ -35,7 +36,8 @@ export function ImportReportView({ report }: { report: ImportReport }) {
   return (
     <div className="import-report" data-testid="import-report" data-dry-run={report.dryRun}>
       <h3 className={report.dryRun ? 'level-warning' : 'level-ok'}>
-        {report.dryRun ? `◌ ${t('reportDryRun')}` : `✓ ${t('reportDone')}`}
+        {report.dryRun ? <IconPending /> : <IconCheck />}{' '}
+        {report.dryRun ? t('reportDryRun') : t('reportDone')}
       </h3>
       <div className="report-tiles">
         <div className="tile" data-testid="report-rows">
@@ -105,7 +107,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
       </dl>
       {report.warnings.map((w) => (
         <p key={w} className="level-warning">
-          ⚠ {w}
+          <IconWarning /> {w}
         </p>
       ))}
       {report.rejected.length > 0 && (

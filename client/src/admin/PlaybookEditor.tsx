@@ -17,7 +17,7 @@ export function PlaybookEditor({ playbook, errors, onChange }: Props) {
   return (
     <div className="playbook" data-testid="playbook-editor">
       {playbook.map((entry, i) => (
-        <fieldset key={`${entry.metric}/${entry.direction}`} className="plan-card">
+        <fieldset key={`${entry.metric}/${entry.direction}`} className="plan-card" data-plan={entry.metric}>
           <legend>
             {metricLabel(lang, entry.metric)}{' '}
             {entry.direction === 'over'
@@ -51,7 +51,9 @@ export function PlaybookEditor({ playbook, errors, onChange }: Props) {
                 ))}
               </select>
               <textarea
-                rows={Math.max(2, owner.actions.length)}
+                className="plan-actions"
+                data-testid="plan-actions"
+                rows={Math.max(2, owner.actions.length + 1)}
                 aria-label={t('pbActions')}
                 placeholder={t('pbActions')}
                 value={owner.actions.join('\n')}

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
   OWNER_ROLES,
   RunSheetInput,
+  safeParseIn,
   parseDateTime,
   runSheetDueMs,
   runSheetOf,
@@ -22,7 +23,6 @@ import { roleLabel } from '../i18n';
 import { Link } from '../router';
 import { FieldError } from './PlaybookEditor';
 import { errorAt, serverErrors, type FieldErrors } from './launchForm';
-import { zodText } from './zodText';
 import './runsheet.css';
 
 interface Row {
@@ -113,13 +113,13 @@ export function RunSheetEditor() {
   const { tasks, errors } = useMemo(() => {
     const { tasks, badOffsets } = toInput(rows);
     const errors: FieldErrors = {};
-    const r = RunSheetInput.safeParse(tasks);
+    const r = safeParseIn(lang, RunSheetInput, tasks);
     if (!r.success)
       for (const issue of r.error.issues) {
         const [i, field] = issue.path.map(String);
         // The either/or refinement has no field of its own: show it by the timing.
         const key = field ? `${i}.${field}` : `${i}.timing`;
-        errors[key] ??= zodText(lang, issue.message);
+        errors[key] ??= issue.message;
       }
     for (const i of badOffsets) errors[`${i}.offsetMinutes`] = t('rsOffsetInvalid');
     return { tasks, errors };

@@ -4,7 +4,7 @@
  * XHR rather than fetch: fetch cannot report how much of a request body has been sent.
  */
 import type { ImportEncoding, ImportProgress, ImportReport, ImportStreamLine } from '@warroom/shared';
-import { kioskHeaders } from '../auth/kiosk';
+import { requestHeaders } from '../api';
 import { sessionRefused } from '../auth/session';
 
 export interface ImportRequest {
@@ -59,7 +59,7 @@ export function uploadImport(req: ImportRequest, onPhase: (p: ImportPhase) => vo
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/launches/${encodeURIComponent(req.launchId)}/imports?${importQuery(req)}`);
-    for (const [k, v] of Object.entries(kioskHeaders())) xhr.setRequestHeader(k, v);
+    for (const [k, v] of Object.entries(requestHeaders())) xhr.setRequestHeader(k, v);
     let read = 0;
     let outcome: ImportStreamLine | null = null;
     const consume = () => {

@@ -6,15 +6,17 @@ import {
   defaultPlaybook,
   formatIsoInZone,
   LaunchInput,
+  safeParseIn,
   type ForecastPoint,
+  type Lang,
   type Launch,
-  type Metric,
+  type ComparedMetric,
   type PlaybookEntry,
 } from '@warroom/shared';
 
 export interface LaunchForm {
   name: string;
-  /** datetime-local text (YYYY-MM-DDTHH:mm), read in `timezone`. */
+  /** ISO local text (YYYY-MM-DDTHH:mm[:ss], a space for the T also does), read in `timezone`. */
   startAt: string;
   timezone: string;
   duration: string;
@@ -25,7 +27,7 @@ export interface LaunchForm {
   price: string;
   checkpoints: string;
   tolerancePct: string;
-  metrics: Metric[];
+  metrics: ComparedMetric[];
   escalateAfter: string;
   grace: string;
   playbook: PlaybookEntry[];
@@ -113,7 +115,8 @@ export function toLaunchInput(f: LaunchForm): unknown {
     .map((s) => Number(s));
   return {
     name: f.name,
-    startAt: f.startAt.length === 16 ? `${f.startAt}:00` : f.startAt,
+    // Typed with a space or a T; seconds optional (the planner writes 2026-03-12 10:00).
+    startAt: ((s) => (s.length === 16 ? `${s}:00` : s))(f.startAt.trim().replace(' ', 'T')),
     timezone: f.timezone,
     durationMinutes: num(f.duration),
     targets,
@@ -131,9 +134,9 @@ export function toLaunchInput(f: LaunchForm): unknown {
 
 export type FieldErrors = Record<string, string>;
 
-/** zod issues keyed by their path ("targets.uv", "playbook.2.owners.0.actions"). */
-export function validate(f: LaunchForm): { input: LaunchInput | null; errors: FieldErrors } {
-  const r = LaunchInput.safeParse(toLaunchInput(f));
+/** zod issues keyed by their path ("targets.uv", "playbook.2.owners.0.actions"), worded in `lang`. */
+export function validate(f: LaunchForm, lang: Lang): { input: LaunchInput | null; errors: FieldErrors } {
+  const r = safeParseIn(lang, LaunchInput, toLaunchInput(f));
   if (r.success) return { input: r.data, errors: {} };
   const errors: FieldErrors = {};
   for (const issue of r.error.issues) {

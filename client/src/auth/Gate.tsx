@@ -19,7 +19,7 @@ export function Gate({ route, children }: { route: Route; children: ReactNode })
   const t = useT();
   const status = useSession((s) => s.status);
   const user = useSession((s) => s.user);
-  const kiosk = route.name === 'screen' && kioskToken() !== null;
+  const kiosk = (route.name === 'screen' || route.name === 'wall') && kioskToken() !== null;
   const open = route.name === 'login' || kiosk;
 
   useEffect(() => {

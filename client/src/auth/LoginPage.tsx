@@ -4,6 +4,7 @@ import { useT } from '../hooks';
 import { LangSwitch } from '../LangSwitch';
 import { login, LoginError, safeNext } from './session';
 import './login.css';
+import { IconDot } from '../icons';
 
 export default function LoginPage() {
   const t = useT();
@@ -44,7 +45,9 @@ export default function LoginPage() {
         }}
       >
         <div className="login-brand">
-          <span className="login-mark">◉</span>
+          <span className="login-mark">
+            <IconDot filled />
+          </span>
           <div>
             <h1>{t('appName')}</h1>
             <p className="muted">{t('loginTagline')}</p>

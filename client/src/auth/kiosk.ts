@@ -6,7 +6,9 @@
  */
 const KEY = 'warroom.screenToken';
 
-const onScreenRoute = () => window.location.pathname.startsWith('/screen/');
+/** The big screens: a launch's wall, and a group wall (with its playlist). */
+const onScreenRoute = () =>
+  window.location.pathname.startsWith('/screen/') || window.location.pathname.startsWith('/wall/');
 
 /** Takes `?token=` off a big-screen URL and keeps it for this tab. Call before the first render. */
 export function captureKioskToken(): void {

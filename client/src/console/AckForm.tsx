@@ -1,12 +1,15 @@
 /** Acknowledge one alert with one of its plan's actions (or free text) and a note; its history below. */
 import { useEffect, useRef, useState } from 'react';
-import { ESCALATION_ROLE, type Alert, type AlertHistoryEntry } from '@warroom/shared';
+import { ESCALATION_ROLE, type Alert, type AlertHistoryEntry, type Incident } from '@warroom/shared';
 import { api } from '../api';
 import { useLang, useT, type Translate } from '../hooks';
 import { formatClock, formatDeviation } from '../format';
 import { metricLabel, roleLabel, type MessageKey } from '../i18n';
 import { useStore } from '../store';
 import { useSession } from '../auth/session';
+import { IconEscalated } from '../icons';
+import { alertWhat } from './AlertRow';
+import { DiagnosisLine, IncidentHistory } from '../screen/IncidentParts';
 
 const OTHER = '__other__';
 const HISTORY_WORD: Record<AlertHistoryEntry['type'], MessageKey> = {
@@ -18,8 +21,13 @@ const HISTORY_WORD: Record<AlertHistoryEntry['type'], MessageKey> = {
   escalated: 'hEscalated',
 };
 
+/**
+ * The alert's history, one line per step. The acknowledgement that stands (the last one) says who,
+ * the action and the note: the alert keeps those of its latest acknowledgement only.
+ */
 function History({ alert, zone, t }: { alert: Alert; zone: string; t: Translate }) {
   const lang = useLang();
+  const lastAck = alert.history.findLastIndex((h) => h.type === 'acknowledged');
   return (
     <ol className="history" data-testid="alert-history">
       {alert.history.map((h, i) => (
@@ -33,9 +41,59 @@ function History({ alert, zone, t }: { alert: Alert; zone: string; t: Translate 
               {formatDeviation(lang, h.deviation)}
             </span>
           )}
+          {i === lastAck && alert.action && <> {t('hAckDetail', { action: alert.action })}</>}
+          {i === lastAck && alert.note && (
+            <span className="history-note" data-testid="history-note">
+              {alert.note}
+            </span>
+          )}
         </li>
       ))}
     </ol>
+  );
+}
+
+/** The incident an alert belongs to, fetched again whenever the alert changes. */
+function useIncident(alert: Alert): Incident | null {
+  const [found, setFound] = useState<{ id: string; incident: Incident | null } | null>(null);
+  useEffect(() => {
+    const id = alert.incidentId;
+    if (!id) return;
+    let live = true;
+    api.incidents(alert.launchId).then(
+      (list) => live && setFound({ id, incident: list.find((i) => i.id === id) ?? null }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [alert.incidentId, alert.launchId, alert.updatedAt]);
+  return found && found.id === alert.incidentId ? found.incident : null;
+}
+
+/** The story the alert belongs to: its cause's funnel line and every checkpoint's look at it. */
+function IncidentPane({ incident, zone, t }: { incident: Incident; zone: string; t: Translate }) {
+  const lang = useLang();
+  const name = incident.cause
+    ? t(`cause.${incident.cause}`)
+    : incident.metric
+      ? metricLabel(lang, incident.metric)
+      : t('dataGap');
+  return (
+    <div className="ack-incident" data-testid="ack-incident" data-incident-id={incident.id}>
+      <h3>
+        {t('review.story')} · {name} · {t(`incidentStatus.${incident.status}`)}
+        {incident.ackedBy && incident.ackedAt && (
+          <span className="muted">
+            {' '}
+            · {incident.ackedBy} {formatClock(Date.parse(incident.ackedAt), zone, false)}
+            {incident.action ? `「${incident.action}」` : ''}
+          </span>
+        )}
+      </h3>
+      {incident.cause && incident.diagnosis && <DiagnosisLine diagnosis={incident.diagnosis} />}
+      <IncidentHistory incident={incident} max={50} />
+    </div>
   );
 }
 
@@ -44,11 +102,14 @@ export function AckForm({
   zone,
   canAck,
   onDone,
+  onAcknowledged,
 }: {
   alert: Alert;
   zone: string;
   canAck: boolean;
   onDone(): void;
+  /** The acknowledgement went through: the server's answer. */
+  onAcknowledged(acked: Alert): void;
 }) {
   const t = useT();
   const lang = useLang();
@@ -62,16 +123,14 @@ export function AckForm({
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
   const open = alert.status === 'open';
+  const incident = useIncident(alert);
   const escalatedTo = alert.escalated ? (alert.escalatedTo ?? ESCALATION_ROLE) : null;
 
   useEffect(() => {
     if (open) first.current?.focus();
   }, [alert.id, open]);
 
-  const what =
-    alert.metric === null || alert.deviation === null
-      ? t('dataGap')
-      : `${metricLabel(lang, alert.metric)} ${alert.direction === 'over' ? '▲' : '▼'}${formatDeviation(lang, alert.deviation)}`;
+  const what = alertWhat(t, lang, alert);
 
   const submit = async () => {
     if (!canAck) return;
@@ -84,7 +143,7 @@ export function AckForm({
         ...(note.trim() ? { note: note.trim() } : {}),
       });
       upsert(acked);
-      onDone();
+      onAcknowledged(acked);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -99,7 +158,7 @@ export function AckForm({
       </h2>
       {escalatedTo && open && (
         <p className="escalated-note" data-testid="ack-escalated">
-          ⇧ {t('escalated', { role: roleLabel(lang, escalatedTo) })}
+          <IconEscalated /> {t('escalated', { role: roleLabel(lang, escalatedTo) })}
         </p>
       )}
       {open && !canAck && (
@@ -170,6 +229,7 @@ export function AckForm({
           </button>
         </form>
       )}
+      {incident && <IncidentPane incident={incident} zone={zone} t={t} />}
       <h3>{t('history')}</h3>
       <History alert={alert} zone={zone} t={t} />
     </section>

@@ -1,7 +1,25 @@
 import { ESCALATION_ROLE, type Alert } from '@warroom/shared';
-import { useLang, useT } from '../hooks';
-import { formatAge, formatClock, formatDeviation } from '../format';
-import { metricLabel, roleLabel } from '../i18n';
+import { useLang, useT, type Translate } from '../hooks';
+import { formatAge, formatClock, formatCount, formatDeviation } from '../format';
+import { metricLabel, roleLabel, type Lang } from '../i18n';
+import { IconCheck, IconDot, IconEscalated } from '../icons';
+import { alertMetricLabel, budgetLine } from '../budgetText';
+
+/** What an alert is about, short: 「访客数 ▼23.3%」 or 「数据中断」. */
+export function alertWhat(t: Translate, lang: Lang, alert: Alert): string {
+  const budget = budgetLine(lang, alert);
+  if (budget) return budget;
+  // Stock and unpaid alerts are situations: 库存预警 · 剩 120 件, 已售罄 · T+13, 待付款 393 单.
+  if (alert.kind === 'sold-out')
+    return `${metricLabel(lang, 'sold-out')} · T+${(alert.stock?.sellOutMinute ?? alert.checkpoint) + 1}`;
+  if (alert.kind === 'low-stock')
+    return `${metricLabel(lang, 'low-stock')} · ${t('remaining', { n: formatCount(lang, alert.stock?.remaining ?? 0) })}`;
+  if (alert.kind === 'unpaid')
+    return `${metricLabel(lang, 'unpaid')} ${formatCount(lang, alert.unpaid?.orders ?? 0)} ${t('unitOrders')}`;
+  return alert.metric === null || alert.deviation === null
+    ? t('dataGap')
+    : `${alertMetricLabel(lang, alert, alert.metric)} ${alert.direction === 'over' ? '▲' : '▼'}${formatDeviation(lang, alert.deviation)}`;
+}
 
 interface Props {
   alert: Alert;
@@ -10,7 +28,8 @@ interface Props {
   selected: boolean;
   mine: boolean;
   canAck: boolean;
-  wallNow: number;
+  /** Real time since the alert opened (a simulation's launch clock runs faster than people). */
+  openForMs: number;
   onSelect(): void;
   onAck(): void;
 }
@@ -22,7 +41,7 @@ export function AlertRow({
   selected,
   mine,
   canAck,
-  wallNow,
+  openForMs,
   onSelect,
   onAck,
 }: Props) {
@@ -30,13 +49,10 @@ export function AlertRow({
   const lang = useLang();
   const raised = Date.parse(alert.raisedAt);
   const when =
-    raised <= wallNow && wallNow - raised < 6 * 3600_000
-      ? t('ago', { age: formatAge(lang, wallNow - raised) })
+    openForMs >= 0 && openForMs < 6 * 3600_000
+      ? t('ago', { age: formatAge(lang, openForMs) })
       : formatClock(raised, zone, false);
-  const what =
-    alert.metric === null || alert.deviation === null
-      ? t('dataGap')
-      : `${metricLabel(lang, alert.metric)} ${alert.direction === 'over' ? '▲' : '▼'}${formatDeviation(lang, alert.deviation)}`;
+  const what = alertWhat(t, lang, alert);
   const open = alert.status === 'open';
   const escalated = open && alert.escalated;
   return (
@@ -50,7 +66,9 @@ export function AlertRow({
       aria-selected={selected}
       onClick={onSelect}
     >
-      <span className={`sev-dot ${open ? alert.severity : 'done'}`}>{open ? '●' : '✓'}</span>
+      <span className={`sev-dot ${open ? alert.severity : 'done'}`}>
+        {open ? <IconDot filled /> : <IconCheck />}
+      </span>
       <span className="sev-word">
         {open
           ? alert.severity === 'critical'
@@ -62,13 +80,16 @@ export function AlertRow({
       </span>
       <span className="num">T+{alert.checkpoint}</span>
       <span className="what num">{what}</span>
-      <span className="launch-name">{launchName}</span>
+      <span className="launch-name" title={launchName}>
+        {launchName}
+      </span>
       {open ? (
         <>
           <span className="role">
             {escalated ? (
               <em className="escalated-tag" data-testid="escalated-tag">
-                ⇧ {t('escalatedBadge', { role: roleLabel(lang, alert.escalatedTo ?? ESCALATION_ROLE) })}
+                <IconEscalated />{' '}
+                {t('escalatedBadge', { role: roleLabel(lang, alert.escalatedTo ?? ESCALATION_ROLE) })}
               </em>
             ) : (
               roleLabel(lang, alert.owner)
@@ -93,9 +114,12 @@ export function AlertRow({
           )}
         </>
       ) : (
-        <span className="acked-by num">
-          {alert.ackedBy ?? ''} {alert.ackedAt ? formatClock(Date.parse(alert.ackedAt), zone, false) : ''}
+        <span className="acked-by" data-testid="inbox-row-ack">
+          <span className="num">
+            {alert.ackedBy ?? ''} {alert.ackedAt ? formatClock(Date.parse(alert.ackedAt), zone, false) : ''}
+          </span>
           {alert.action ? ` 「${alert.action}」` : ''}
+          {alert.note && <span className="row-note"> {alert.note}</span>}
         </span>
       )}
     </li>

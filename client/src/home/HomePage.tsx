@@ -9,6 +9,7 @@ import { LangSwitch } from '../LangSwitch';
 import { hasRole, useSession } from '../auth/session';
 import { UserBadge } from '../auth/UserBadge';
 import './home.css';
+import { IconDrill, IconPlay, IconReplay } from '../icons';
 
 export function Nav() {
   const t = useT();
@@ -95,7 +96,7 @@ export function HomePage() {
           </label>
           {admin && (
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void quickSim()}>
-              ▶ {t('quickSim')}
+              <IconPlay filled /> {t('quickSim')}
             </button>
           )}
         </div>
@@ -129,7 +130,7 @@ export function HomePage() {
                       disabled={busy}
                       onClick={() => void replay(l.id, false)}
                     >
-                      ⟲ {t('startReplay')}
+                      <IconReplay /> {t('startReplay')}
                     </button>
                     <button
                       type="button"
@@ -138,7 +139,7 @@ export function HomePage() {
                       disabled={busy}
                       onClick={() => void replay(l.id, true)}
                     >
-                      🎯 {t('startDrill')}
+                      <IconDrill /> {t('startDrill')}
                     </button>
                     <Link className="btn btn-small" href={`/review/${encodeURIComponent(l.id)}`}>
                       {t('reviewTitle')}

@@ -11,7 +11,7 @@ import './replay.css';
 
 export default function ReplayPage({ replayId }: { replayId: string }) {
   const { state, error } = useReplay(replayId);
-  const info = useStore((s) => s.replays[replayId]);
+  const info = useStore((s) => s.replays.get(replayId));
   const setInfo = useStore((s) => s.setReplayInfo);
   useEffect(() => {
     // The ribbon needs the controls' state before the first control push arrives.

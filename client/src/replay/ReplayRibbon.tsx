@@ -5,8 +5,9 @@ import { api } from '../api';
 import { useNow, useT } from '../hooks';
 import { formatClock } from '../format';
 import { useStore } from '../store';
-import { launchNow, type LaunchState } from '../store/launchFold';
+import { launchNow, type LaunchView } from '../store/launchFold';
 import { startMs } from '../derive';
+import { IconPause, IconPlay, IconSkip } from '../icons';
 
 const SPEEDS: ReplaySpeed[] = [...REPLAY_SPEEDS, 'max'];
 
@@ -23,7 +24,7 @@ export function ReplayRibbon({
 }: {
   replayId: string;
   info: ReplayInfo | undefined;
-  state: LaunchState | undefined;
+  state: LaunchView | undefined;
 }) {
   const t = useT();
   const wallNow = useNow(250);
@@ -80,11 +81,11 @@ export function ReplayRibbon({
             disabled={info.ended}
             onClick={() => control('resume')}
           >
-            ▶ {t('play')}
+            <IconPlay filled /> {t('play')}
           </button>
         ) : (
           <button type="button" className="btn" data-testid="replay-pause" onClick={() => control('pause')}>
-            ❚❚ {t('pause')}
+            <IconPause /> {t('pause')}
           </button>
         )}
         <button
@@ -133,7 +134,7 @@ export function ReplayRibbon({
           disabled={info.ended}
           onClick={() => control('end')}
         >
-          ⏭ {t('endReplay')}
+          <IconSkip /> {t('endReplay')}
         </button>
       </div>
       {error && <span className="level-critical">{t('error', { msg: error })}</span>}

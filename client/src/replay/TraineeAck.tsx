@@ -9,8 +9,8 @@ import { useLang, useT } from '../hooks';
 import { formatDeviation } from '../format';
 import { metricLabel, roleLabel } from '../i18n';
 import { rankAlerts } from '../derive';
-import { useStore } from '../store';
-import type { LaunchState } from '../store/launchFold';
+import { selectUser, useSession } from '../auth/session';
+import type { LaunchView } from '../store/launchFold';
 
 export function TraineeAck({
   replayId,
@@ -19,11 +19,11 @@ export function TraineeAck({
 }: {
   replayId: string;
   info: ReplayInfo;
-  state: LaunchState;
+  state: LaunchView;
 }) {
   const t = useT();
   const lang = useLang();
-  const identity = useStore((s) => s.ui.identity);
+  const user = useSession(selectUser);
   const open = rankAlerts(state.alerts.values()).filter((a) => a.status === 'open');
   const alert = open[0] ?? null;
   const actions = alert
@@ -32,7 +32,7 @@ export function TraineeAck({
   const [choice, setChoice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sheet, setSheet] = useState<DrillScoreSheet | null>(null);
-  const who = info.drill?.trainee ?? identity?.name ?? t('traineeDefault');
+  const who = info.drill?.trainee ?? user?.displayName ?? t('traineeDefault');
 
   const submit = () => {
     if (!alert) return;

@@ -1,18 +1,27 @@
 /** 活动总结: the launch against its plan — targets, checkpoints, alerts, run sheet, curves — and exports. */
 import { useEffect, useState } from 'react';
-import { type LaunchReview, type Metric, REVIEW_KPI_LABELS, type ReviewKpi } from '@warroom/shared';
+import {
+  type LaunchReview,
+  type ComparedMetric,
+  REVIEW_KPI_LABELS,
+  type ReviewIncidentRow,
+  type ReviewKpi,
+} from '@warroom/shared';
 import { api } from '../api';
-import { useLang, useT } from '../hooks';
-import { formatCount, formatDeviation, formatMoney, formatPercent } from '../format';
-import { metricLabel, roleLabel, type Lang } from '../i18n';
+import { useLang, useT, type Translate } from '../hooks';
+import { formatCount, formatDeviation, formatMoney, formatPercent, formatSpan } from '../format';
+import { metricLabel, roleLabel, type Lang, type MessageKey } from '../i18n';
 import { Nav } from '../home/HomePage';
 import { ReviewChart } from './ReviewChart';
 import { WhatIfPanel } from './WhatIfPanel';
+import { ChannelSection } from './ChannelSection';
 import './review.css';
+import { IconDownload, IconEscalated } from '../icons';
+import { DiagnosisLine } from '../screen/IncidentParts';
 
 function kpiValue(lang: Lang, k: ReviewKpi['key'], v: number | null): string {
   if (v === null) return '—';
-  if (k === 'conversion' || k === 'sellThrough') return formatPercent(lang, v, 2);
+  if (k === 'conversion' || k === 'sellThrough' || k === 'payRate') return formatPercent(lang, v, 2);
   if (k === 'gmv' || k === 'aov') return formatMoney(lang, v);
   return formatCount(lang, v);
 }
@@ -20,6 +29,7 @@ function kpiValue(lang: Lang, k: ReviewKpi['key'], v: number | null): string {
 const dev = (lang: Lang, d: number | null) =>
   d === null ? '—' : `${d >= 0 ? '▲' : '▼'}${formatDeviation(lang, d)}`;
 const time = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
+const tLabel = (t: number) => (t < 0 ? `T−${-t}` : `T+${t}`);
 
 export default function ReviewPage({ launchId }: { launchId: string }) {
   const t = useT();
@@ -38,6 +48,7 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
       </div>
     );
   const r = review;
+  const stories = new Map(r.incidents.map((i) => [i.incidentId, storyName(t, lang, i)]));
   return (
     <div className="page review" data-testid="review">
       <Nav />
@@ -52,10 +63,10 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
           </span>
           <span className="spacer" />
           <a className="btn" href={`${base}?format=csv`} data-testid="export-csv" download>
-            ⤓ {t('exportCsv')}
+            <IconDownload /> {t('exportCsv')}
           </a>
           <a className="btn btn-primary" href={`${base}?format=xlsx`} data-testid="export-xlsx" download>
-            ⤓ {t('exportXlsx')}
+            <IconDownload /> {t('exportXlsx')}
           </a>
         </div>
         <section className="review-kpis" data-testid="review-kpis">
@@ -72,6 +83,7 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
             </div>
           ))}
         </section>
+        <LaunchDay review={r} lang={lang} />
         <section className="review-charts">
           <ReviewChart
             curves={r.curves}
@@ -92,17 +104,10 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
         <div className="review-grid">
           <section>
             <h2>{t('topDeviations')}</h2>
-            <DeviationTable testId="review-top" rows={r.topDeviations} lang={lang} />
+            <DeviationTable testId="review-top" rows={r.topDeviations} lang={lang} stories={stories} />
             <h2>{t('runSheet')}</h2>
             <table className="review-table" data-testid="review-runsheet">
-              <thead>
-                <tr>
-                  <th>{t('dueCol')}</th>
-                  <th>{t('taskCol')}</th>
-                  <th>{t('owner')}</th>
-                  <th>{t('statusCol')}</th>
-                </tr>
-              </thead>
+              <Head cols={['dueCol', 'taskCol', 'owner', 'statusCol']} />
               <tbody>
                 {r.runSheet.map((task) => (
                   <tr key={task.taskId} data-status={task.status}>
@@ -121,40 +126,53 @@ export default function ReviewPage({ launchId }: { launchId: string }) {
           <section>
             <h2>{t('alertsTitle', { n: r.alerts.length })}</h2>
             <table className="review-table" data-testid="review-alerts">
-              <thead>
-                <tr>
-                  <th>{t('checkpointCol')}</th>
-                  <th>{t('metricCol')}</th>
-                  <th>{t('deviationCol')}</th>
-                  <th>{t('raisedCol')}</th>
-                  <th>{t('ackCol')}</th>
-                  <th>{t('responseCol')}</th>
-                  <th>{t('actionCol')}</th>
-                </tr>
-              </thead>
+              <Head
+                cols={[
+                  'checkpointCol',
+                  'metricCol',
+                  'deviationCol',
+                  'raisedCol',
+                  'ackCol',
+                  'responseCol',
+                  'actionCol',
+                ]}
+              />
               <tbody>
                 {r.alerts.map((a) => (
                   <tr key={a.alertId} className={`sev-${a.severity}`}>
-                    <td className="num">T+{a.checkpoint}</td>
-                    <td>{a.metric ? metricLabel(lang, a.metric) : t('dataGap')}</td>
+                    <td className="num">{tLabel(a.checkpoint)}</td>
+                    <td>
+                      {a.kind === 'budget'
+                        ? t('situation.budget')
+                        : a.metric
+                          ? metricLabel(lang, a.metric)
+                          : t('dataGap')}
+                    </td>
                     <td className="num">{dev(lang, a.deviation)}</td>
                     <td className="num">
                       {time(a.raisedAt)}
-                      {a.escalated ? ` ⇧` : ''}
+                      {a.escalated && <Escalated />}
                     </td>
                     <td>{a.ackedBy ?? (a.status === 'cleared' ? t('statusCleared') : t('notAcked'))}</td>
                     <td className="num">
-                      {a.responseSeconds === null ? '—' : t('seconds', { n: Math.round(a.responseSeconds) })}
+                      {a.responseSeconds !== null
+                        ? formatSpan(lang, a.responseSeconds * 1000)
+                        : a.status === 'open'
+                          ? t('notAckedYet')
+                          : '—'}
                     </td>
                     <td>{a.action ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            <h2>{t('review.incidentsTitle', { n: r.incidents.length })}</h2>
+            <IncidentTable review={r} lang={lang} />
             <h2>{t('checkpointsTitle')}</h2>
-            <DeviationTable testId="review-checkpoints" rows={r.checkpoints} lang={lang} />
+            <DeviationTable testId="review-checkpoints" rows={r.checkpoints} lang={lang} stories={stories} />
           </section>
         </div>
+        {r.channels && <ChannelSection channels={r.channels} />}
         <WhatIfPanel launchId={launchId} actual={r.alerts} />
       </main>
     </div>
@@ -166,45 +184,227 @@ function DeviationTable({
   rows,
   testId,
   lang,
+  stories,
 }: {
   rows: readonly {
     checkpoint: number;
-    metric: Metric;
+    metric: ComparedMetric;
     actual: number;
     forecast: number;
     deviation: number | null;
     breach: unknown;
     complete?: boolean;
+    suppressed?: 'sold-out' | null;
+    incidentId?: string | null;
   }[];
   testId: string;
   lang: Lang;
+  /** Incident ids and the names the room knows them by (流量 ▼). */
+  stories?: ReadonlyMap<string, string>;
 }) {
   const t = useT();
   return (
     <table className="review-table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t('checkpointCol')}</th>
-          <th>{t('metricCol')}</th>
-          <th>{t('actualCol')}</th>
-          <th>{t('forecastCol')}</th>
-          <th>{t('deviationCol')}</th>
-        </tr>
-      </thead>
+      <Head
+        cols={['checkpointCol', 'metricCol', 'actualCol', 'forecastCol', 'deviationCol', 'review.incident']}
+      />
       <tbody>
         {rows.map((c) => (
-          <tr key={`${c.checkpoint}/${c.metric}`} className={c.breach ? 'breach' : ''}>
+          <tr
+            key={`${c.checkpoint}/${c.metric}`}
+            className={c.breach ? 'breach' : ''}
+            data-incident-id={c.incidentId ?? ''}
+          >
             <td className="num">
-              T+{c.checkpoint}
+              {tLabel(c.checkpoint)}
               {c.complete === false ? ' ?' : ''}
             </td>
             <td>{metricLabel(lang, c.metric)}</td>
             <td className="num">{formatCount(lang, c.actual, c.metric === 'gmv' ? 2 : 0)}</td>
             <td className="num">{formatCount(lang, c.forecast, c.metric === 'gmv' ? 2 : 0)}</td>
             <td className="num">{dev(lang, c.deviation)}</td>
+            <td className="muted">
+              {c.suppressed === 'sold-out'
+                ? t('review.suppressed')
+                : c.incidentId
+                  ? (stories?.get(c.incidentId) ?? c.incidentId)
+                  : ''}
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The launch day afterwards: stock and the sell-out, orders placed against paid, the funnel, 收藏/加购, buyers. */
+function LaunchDay({ review: r, lang }: { review: LaunchReview; lang: Lang }) {
+  const t = useT();
+  const figure = (label: string, value: string, testId?: string) => (
+    <div className="figure" data-testid={testId}>
+      <span className="muted">{label}</span> <span className="num">{value}</span>
+    </div>
+  );
+  return (
+    <section className="review-launch-day" data-testid="review-launch-day">
+      {r.stock && (
+        <div className="review-card" data-testid="review-stock">
+          <h3>{t('review.stock')}</h3>
+          {figure(
+            t('review.soldOutAt'),
+            r.stock.soldOutMinute === null
+              ? t('review.notSoldOut')
+              : `T+${r.stock.soldOutMinute + 1} · ${time(r.stock.soldOutAt)}`,
+            'review-sold-out',
+          )}
+          {figure(t('review.sold'), formatCount(lang, r.stock.sold))}
+          {figure(t('review.remaining'), formatCount(lang, r.stock.remaining))}
+        </div>
+      )}
+      {r.orders && (
+        <div className="review-card" data-testid="review-orders">
+          <h3>{t('review.outcome')}</h3>
+          {figure(
+            t('review.placedOrders'),
+            `${formatCount(lang, r.orders.placedOrders)} · ${formatMoney(lang, r.orders.placedAmount)}`,
+          )}
+          {figure(
+            t('review.paidOrders'),
+            `${formatCount(lang, r.orders.paidOrders)} · ${formatMoney(lang, r.orders.paidAmount)}`,
+          )}
+          {figure(
+            t('review.unpaidOrders'),
+            `${formatCount(lang, r.orders.unpaidOrders)} · ${formatMoney(lang, r.orders.unpaidAmount)}`,
+          )}
+          {figure(
+            t('review.closedOrders'),
+            `${formatCount(lang, r.orders.closedOrders)} · ${formatMoney(lang, r.orders.closedAmount)}`,
+            'review-closed',
+          )}
+          {figure(
+            t('review.payRate'),
+            r.orders.payRate === null ? '—' : formatPercent(lang, r.orders.payRate, 1),
+          )}
+        </div>
+      )}
+      <div className="review-card" data-testid="review-funnel">
+        <h3>{t('review.funnel')}</h3>
+        {r.funnel ? (
+          <DiagnosisLine diagnosis={r.funnel} />
+        ) : (
+          <span className="muted">{t('review.noData')}</span>
+        )}
+        {r.buyers && (
+          <>
+            {figure(
+              t('review.newBuyers'),
+              `${formatCount(lang, r.buyers.newBuyers)}${r.buyers.newShare === null ? '' : ` · ${formatPercent(lang, r.buyers.newShare, 1)}`}`,
+              'review-new-buyers',
+            )}
+            {figure(t('review.returningBuyers'), formatCount(lang, r.buyers.returningBuyers))}
+          </>
+        )}
+      </div>
+      <div className="review-card" data-testid="review-engagement">
+        <h3>{t('review.engagement')}</h3>
+        <table className="review-table">
+          <Head
+            cols={[
+              'review.phase',
+              'review.actualFav',
+              'review.forecastFav',
+              'review.actualCart',
+              'review.forecastCart',
+            ]}
+          />
+          <tbody>
+            {r.engagement.map((e) => (
+              <tr key={e.phase} data-phase={e.phase}>
+                <td>{t(e.phase === 'preheat' ? 'review.phasePreheat' : 'review.phaseLaunch')}</td>
+                <td className="num">{formatCount(lang, e.fav)}</td>
+                <td className="num">{formatCount(lang, e.forecastFav)}</td>
+                <td className="num">{formatCount(lang, e.cart)}</td>
+                <td className="num">{formatCount(lang, e.forecastCart)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** An incident as the room names it: its cause (流量 ▼), else its metric or situation. */
+function storyName(t: Translate, lang: Lang, i: ReviewIncidentRow): string {
+  const what = i.cause
+    ? t(`cause.${i.cause}`)
+    : i.metric
+      ? metricLabel(lang, i.metric)
+      : i.kind === 'stock'
+        ? metricLabel(lang, i.severity === 'critical' ? 'sold-out' : 'low-stock')
+        : metricLabel(lang, i.kind === 'unpaid' ? 'unpaid' : 'data-gap');
+  return `${what}${i.direction ? (i.direction === 'over' ? ' ▲' : ' ▼') : ''}`;
+}
+
+/** Incidents: the story, every checkpoint that looked at it, its worst, who took it on and how fast. */
+function IncidentTable({ review: r, lang }: { review: LaunchReview; lang: Lang }) {
+  const t = useT();
+  return (
+    <table className="review-table" data-testid="review-incidents">
+      <Head
+        cols={[
+          'review.story',
+          'review.evaluations',
+          'review.worst',
+          'owner',
+          'ackCol',
+          'responseCol',
+          'actionCol',
+        ]}
+      />
+      <tbody>
+        {r.incidents.map((i) => (
+          <tr key={i.incidentId} className={`sev-${i.severity}`} data-incident-id={i.incidentId}>
+            <td>
+              {storyName(t, lang, i)}
+              {i.escalated && <Escalated />}
+            </td>
+            <td className="num">{i.checkpoints.map(tLabel).join(' ')}</td>
+            <td className="num">{dev(lang, i.worstDeviation)}</td>
+            <td>{roleLabel(lang, i.owner)}</td>
+            <td>{i.ackedBy ?? t(`incidentStatus.${i.status}`)}</td>
+            <td className="num">
+              {i.responseSeconds !== null ? formatSpan(lang, i.responseSeconds * 1000) : '—'}
+            </td>
+            <td>{i.action ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A table's header row from dictionary keys. */
+function Head({ cols }: { cols: MessageKey[] }) {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        {cols.map((k) => (
+          <th key={k}>{t(k)}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** The mark of an alert or incident that went to the manager. */
+function Escalated() {
+  const t = useT();
+  return (
+    <>
+      {' '}
+      <IconEscalated title={t('hEscalated')} />
+    </>
   );
 }

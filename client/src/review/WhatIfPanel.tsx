@@ -5,9 +5,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
   METRICS,
+  COMPARED_METRICS,
   WhatIfInput,
   type Alert,
-  type Metric,
+  type ComparedMetric,
   type ReviewAlertRow,
   type WhatIfResult,
 } from '@warroom/shared';
@@ -15,6 +16,7 @@ import { api } from '../api';
 import { useLang, useT } from '../hooks';
 import { formatDeviation, formatPercent } from '../format';
 import { metricLabel, type Lang } from '../i18n';
+import { IconWarning } from '../icons';
 
 type Row = Pick<Alert, 'checkpoint' | 'metric' | 'direction' | 'deviation' | 'severity'>;
 
@@ -34,7 +36,7 @@ const dev = (lang: Lang, a: Row | undefined) =>
 interface Settings {
   tolerancePct: string;
   checkpoints: string;
-  metrics: Metric[];
+  metrics: ComparedMetric[];
 }
 
 function toInput(s: Settings): { input: WhatIfInput | null; errors: Partial<Record<keyof Settings, true>> } {
@@ -118,7 +120,7 @@ export function WhatIfPanel({ launchId, actual }: { launchId: string; actual: re
       .sort(
         (a, b) =>
           a.any.checkpoint - b.any.checkpoint ||
-          METRICS.indexOf(a.any.metric ?? 'uv') - METRICS.indexOf(b.any.metric ?? 'uv'),
+          COMPARED_METRICS.indexOf(a.any.metric ?? 'uv') - COMPARED_METRICS.indexOf(b.any.metric ?? 'uv'),
       );
   }, [result, actual]);
 
@@ -137,7 +139,7 @@ export function WhatIfPanel({ launchId, actual }: { launchId: string; actual: re
     removed: rows.filter((r) => r.change === 'removed').length,
     same: rows.filter((r) => r.change === 'same' && r.hypo).length,
   };
-  const metricName = (m: Metric | null) => (m ? metricLabel(lang, m) : t('dataGap'));
+  const metricName = (m: ComparedMetric | null) => (m ? metricLabel(lang, m) : t('dataGap'));
 
   return (
     <section className="whatif" data-testid="what-if">
@@ -273,10 +275,22 @@ export function WhatIfPanel({ launchId, actual }: { launchId: string; actual: re
                       )}
                     </td>
                     <td className={`num${r.real ? ` sev-${r.real.severity}` : ''}`}>
-                      {r.real ? `⚠ ${dev(lang, r.real)}` : t('whatIfNotFired')}
+                      {r.real ? (
+                        <>
+                          <IconWarning /> {dev(lang, r.real)}
+                        </>
+                      ) : (
+                        t('whatIfNotFired')
+                      )}
                     </td>
                     <td className={`num${r.hypo ? ` sev-${r.hypo.severity}` : ''}`}>
-                      {r.hypo ? `⚠ ${dev(lang, r.hypo)}` : t('whatIfNotFired')}
+                      {r.hypo ? (
+                        <>
+                          <IconWarning /> {dev(lang, r.hypo)}
+                        </>
+                      ) : (
+                        t('whatIfNotFired')
+                      )}
                     </td>
                     <td>
                       <span className={`wi-tag wi-tag-${r.change}`}>

@@ -1,11 +1,13 @@
-/** T+15 ✓ ▲4.0%   T+45 ✗ 访客 ▼21.0%   T+60 ◌ 10:60 后 … */
-import { type RefObject, useLayoutEffect, useRef, useState } from 'react';
-import type { Metric } from '@warroom/shared';
-import { CHECKPOINT_MARK, checkpointViews, levelOf, type CheckpointView } from '../derive';
+/** T+15 ✓ ▲4.0%   T+45 × 访客 ▼21.0%   T+60 ◌ 11:00 后 · 预计 ▼33% … */
+import { type ComponentType, type RefObject, useLayoutEffect, useRef, useState } from 'react';
+import type { CheckpointState, ComparedMetric, Metric } from '@warroom/shared';
+import { checkpointViews, levelOf, type CheckpointView } from '../derive';
+import { IconCheck, IconCross, IconPending, IconUnknown } from '../icons';
+import { usePace } from './usePace';
 import { useLang, useT } from '../hooks';
-import { formatClock, formatDeviation } from '../format';
-import type { Lang } from '../i18n';
-import type { LaunchState } from '../store/launchFold';
+import { formatClock, formatSigned } from '../format';
+import { type Lang, metricLabel } from '../i18n';
+import type { LaunchView } from '../store/launchFold';
 
 /** How many checkpoints fit on the strip; the window slides to keep the current ones visible. */
 const VISIBLE = 7;
@@ -20,7 +22,15 @@ const SHORT: Record<Metric, { zh: string; en: string }> = {
   units: { zh: '件数', en: 'Units' },
   gmv: { zh: '金额', en: 'GMV' },
 };
-const shortLabel = (lang: Lang, m: Metric) => SHORT[m][lang];
+const shortLabel = (lang: Lang, m: ComparedMetric) =>
+  m in SHORT ? SHORT[m as Metric][lang] : metricLabel(lang, m);
+
+const MARK: Record<CheckpointState, ComponentType> = {
+  pending: IconPending,
+  within: IconCheck,
+  breached: IconCross,
+  incomplete: IconUnknown,
+};
 
 function visibleWindow(views: CheckpointView[], visible: number): CheckpointView[] {
   const firstPending = views.findIndex((v) => v.state === 'pending');
@@ -56,20 +66,24 @@ function useFit(ref: RefObject<HTMLElement | null>, total: number, content: stri
   return Math.min(fit, total);
 }
 
-export function CheckpointTimeline({ state, nowMs }: { state: LaunchState; nowMs: number }) {
+export function CheckpointTimeline({ state, nowMs }: { state: LaunchView; nowMs: number }) {
   const t = useT();
   const lang = useLang();
-  const tol = state.launch.tolerance;
   const ref = useRef<HTMLElement>(null);
   const all = checkpointViews(state);
-  // What the strip shows changes its width: states, worst metrics, the minute that "后" counts to.
-  const content = all.map((v) => `${v.t}${v.state}${v.worst?.metric ?? ''}`).join();
+  // The next checkpoint's pace, in amber when it projects a breach (never an alert: shared/pace).
+  const pace = usePace(state, nowMs);
+  const paceWorst = pace?.worst ?? null;
+  // What the strip shows changes its width: states, worst metrics, the pace, the language.
+  const content =
+    all.map((v) => `${v.t}${v.state}${v.worst?.metric ?? ''}`).join() +
+    `${pace?.checkpoint}${paceWorst?.metric}${paceWorst?.comparison.breach}${lang}`;
   const views = visibleWindow(all, useFit(ref, all.length, content));
   return (
     <section className="strip panel" data-testid="checkpoint-timeline" ref={ref}>
       <span className="strip-title">{t('checkpoints')}</span>
       {views.map((cp) => {
-        const level = cp.worst ? levelOf(cp.worst.deviation, tol) : 'ok';
+        const level = levelOf(cp.worst?.severity);
         const levelClass =
           cp.state === 'breached'
             ? `level-${level === 'ok' ? 'warning' : level}`
@@ -77,6 +91,9 @@ export function CheckpointTimeline({ state, nowMs }: { state: LaunchState; nowMs
               ? 'level-ok'
               : '';
         const dev = cp.worst?.deviation ?? null;
+        const Mark = MARK[cp.state];
+        const paced = pace?.checkpoint === cp.t && paceWorst !== null ? paceWorst : null;
+        const paceDev = paced?.comparison.deviation ?? null;
         const stateWord =
           cp.state === 'pending'
             ? t('cpPending')
@@ -93,23 +110,33 @@ export function CheckpointTimeline({ state, nowMs }: { state: LaunchState; nowMs
             data-state={cp.state}
             title={stateWord}
           >
-            <span className="t">T+{cp.t}</span>
+            <span className="t">{cp.t < 0 ? `T−${-cp.t}` : `T+${cp.t}`}</span>
             <span className="mark" aria-label={stateWord}>
-              {CHECKPOINT_MARK[cp.state]}
+              <Mark />
             </span>
             {cp.state === 'pending' ? (
-              <span className="num">
-                {cp.dueAtMs > nowMs
-                  ? t('cpDueAt', { time: formatClock(cp.dueAtMs, state.launch.timezone, false) })
-                  : ''}
-              </span>
+              <>
+                <span className="num">
+                  {cp.dueAtMs > nowMs
+                    ? t('cpDueAt', { time: formatClock(cp.dueAtMs, state.launch.timezone, false) })
+                    : ''}
+                </span>
+                {paced && paceDev !== null && (
+                  <span
+                    className={`num cp-pace${paced.comparison.breach ? ' level-warning' : ''}`}
+                    data-testid="checkpoint-pace"
+                  >
+                    · {paced.comparison.breach ? shortLabel(lang, paced.metric) : ''}
+                    {formatSigned(lang, paceDev)}
+                  </span>
+                )}
+              </>
             ) : (
               dev !== null &&
               cp.worst && (
                 <span className="num">
                   {cp.state === 'breached' ? shortLabel(lang, cp.worst.metric) : ''}
-                  {dev >= 0 ? '▲' : '▼'}
-                  {formatDeviation(lang, dev)}
+                  {formatSigned(lang, dev)}
                 </span>
               )
             )}

@@ -1,21 +1,33 @@
 /** Cumulative actual (solid) vs forecast (dashed), ±tolerance band, checkpoints marked by result. */
 import { useEffect, useRef, useState } from 'react';
-import type { Metric } from '@warroom/shared';
+import { preheatOf, type Metric } from '@warroom/shared';
 import { useChart } from '../charts/useChart';
 import { useUnit } from '../charts/useUnit';
 import { COLORS } from '../charts/theme';
-import { CHECKPOINT_MARK, checkpointViews, cumulativeSeries, featuredAlert, levelOf } from '../derive';
+import { axisFontSize, chartGrid, minuteAxis } from '../charts/axis';
+import {
+  CHECKPOINT_MARK,
+  checkpointViews,
+  cumulativeSeries,
+  featuredAlert,
+  lastMinute,
+  levelOf,
+} from '../derive';
 import { useLang, useT } from '../hooks';
-import { metricLabel } from '../i18n';
+import { metricLabel, type Lang } from '../i18n';
 import { formatCompact, formatPercent } from '../format';
-import type { LaunchState } from '../store/launchFold';
+import type { LaunchView } from '../store/launchFold';
 
-const CHART_METRICS: readonly Metric[] = ['gmv', 'units', 'uv'];
+const CHART_METRICS: readonly Metric[] = ['gmv', 'units', 'uv', 'fav', 'cart'];
+/** The switch has room for five buttons beside the title: 收藏/加购 short in English. */
+const SWITCH_SHORT: Partial<Record<Metric, string>> = { fav: 'Fav', cart: 'Cart' };
+const switchLabel = (lang: Lang, m: Metric) =>
+  lang === 'en' ? (SWITCH_SHORT[m] ?? metricLabel(lang, m)) : metricLabel(lang, m);
 
 function baseOption() {
   return {
     animationDurationUpdate: 400,
-    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    grid: { left: 60, right: 60, top: 40, bottom: 24 },
     xAxis: { type: 'category' as const, boundaryGap: false, data: [] as string[] },
     yAxis: { type: 'value' as const, splitLine: { lineStyle: { color: COLORS.line } } },
     series: [
@@ -48,7 +60,7 @@ function baseOption() {
   };
 }
 
-export function CumulativeChart({ state }: { state: LaunchState }) {
+export function CumulativeChart({ state }: { state: LaunchView }) {
   const t = useT();
   const lang = useLang();
   const u = useUnit();
@@ -56,8 +68,16 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
   const chart = useChart(el, baseOption);
   const [chosen, setChosen] = useState<Metric | null>(null);
   const alertMetric = featuredAlert(state)?.metric;
+  // In the preheat (before 开团, with a planned preheat) 收藏 is what there is to follow.
+  const preheating = preheatOf(state.launch) > 0 && lastMinute(state) < 0;
   // Follow the alert's metric unless someone picked one by hand.
-  const metric: Metric = chosen ?? (alertMetric && CHART_METRICS.includes(alertMetric) ? alertMetric : 'gmv');
+  const metric: Metric =
+    chosen ??
+    (alertMetric && (CHART_METRICS as readonly string[]).includes(alertMetric)
+      ? (alertMetric as Metric)
+      : preheating
+        ? 'fav'
+        : 'gmv');
   const tol = state.launch.tolerance;
 
   useEffect(() => {
@@ -65,34 +85,37 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
     if (!instance) return;
     const s = cumulativeSeries(state, metric);
     const money = metric === 'gmv';
-    const cpSet = new Set(state.launch.checkpoints);
-    const marks = checkpointViews(state).map((cp) => {
-      const level = cp.worst ? levelOf(cp.worst.deviation, tol) : 'ok';
-      const color =
-        cp.state === 'pending'
-          ? COLORS.pending
-          : cp.state === 'incomplete'
-            ? COLORS.warning
-            : cp.state === 'breached'
-              ? level === 'critical'
-                ? COLORS.critical
-                : COLORS.warning
-              : COLORS.ok;
-      return {
-        xAxis: String(cp.t),
-        lineStyle: {
-          color,
-          type: cp.state === 'pending' ? ('dotted' as const) : ('solid' as const),
-          width: 2,
-        },
-        label: {
-          formatter: CHECKPOINT_MARK[cp.state],
-          color,
-          fontSize: u * 1.3,
-          fontWeight: 700,
-        },
-      };
-    });
+    // Checkpoints on this series' axis (the preheat's only where it starts before 开团).
+    const first = s.minutes[0] ?? 1;
+    const marks = checkpointViews(state)
+      .filter((cp) => cp.t >= first)
+      .map((cp) => {
+        const level = levelOf(cp.worst?.severity);
+        const color =
+          cp.state === 'pending'
+            ? COLORS.pending
+            : cp.state === 'incomplete'
+              ? COLORS.warning
+              : cp.state === 'breached'
+                ? level === 'critical'
+                  ? COLORS.critical
+                  : COLORS.warning
+                : COLORS.ok;
+        return {
+          xAxis: String(cp.t),
+          lineStyle: {
+            color,
+            type: cp.state === 'pending' ? ('dotted' as const) : ('solid' as const),
+            width: 2,
+          },
+          label: {
+            formatter: CHECKPOINT_MARK[cp.state],
+            color,
+            fontSize: u * 1.3,
+            fontWeight: 700,
+          },
+        };
+      });
     if (el.current) {
       const points = s.actual.filter((v) => v !== null).length;
       el.current.dataset.hasData = String(points > 0);
@@ -100,23 +123,12 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
     }
     instance.setOption({
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
-      grid: { top: u * 2, right: u * 1.4 },
-      xAxis: {
-        data: s.minutes.map(String),
-        axisLabel: {
-          color: COLORS.muted,
-          fontSize: u * 0.85,
-          hideOverlap: true,
-          // Label the axis at the checkpoints, under their marker lines.
-          interval: (index: number) => index === 0 || cpSet.has(index + 1),
-          formatter: (v: string) => `T+${v}`,
-        },
-        axisLine: { lineStyle: { color: COLORS.line } },
-      },
+      grid: chartGrid(u, u * 2.2),
+      xAxis: minuteAxis(u, s.minutes, state.launch.checkpoints),
       yAxis: {
         axisLabel: {
           color: COLORS.muted,
-          fontSize: u * 0.85,
+          fontSize: axisFontSize(u),
           formatter: (v: number) => (money ? '¥' : '') + formatCompact(lang, v),
         },
       },
@@ -161,7 +173,7 @@ export function CumulativeChart({ state }: { state: LaunchState }) {
               data-testid={`chart-metric-${m}`}
               onClick={() => setChosen(m === chosen ? null : m)}
             >
-              {metricLabel(lang, m)}
+              {switchLabel(lang, m)}
             </button>
           ))}
         </span>

@@ -1,18 +1,23 @@
-/** Per-minute visitors and units (bars) against their forecast (dashed lines). */
+/**
+ * Per-minute visitors (left axis, blue) and units (right axis, purple) as bars against their
+ * forecast (dashed), on the cumulative chart's minute axis. Each axis is named and coloured as its
+ * series, so the two scales cannot be mistaken for one another.
+ */
 import { useEffect, useRef } from 'react';
 import { useChart } from '../charts/useChart';
 import { useUnit } from '../charts/useUnit';
 import { COLORS } from '../charts/theme';
+import { axisFontSize, chartGrid, minuteAxis } from '../charts/axis';
 import { perMinuteSeries } from '../derive';
 import { useLang, useT } from '../hooks';
 import { metricLabel } from '../i18n';
 import { formatCompact } from '../format';
-import type { LaunchState } from '../store/launchFold';
+import type { LaunchView } from '../store/launchFold';
 
 function baseOption() {
   return {
     animationDurationUpdate: 300,
-    grid: { left: 8, right: 8, top: 12, bottom: 4, containLabel: true },
+    grid: { left: 60, right: 60, top: 24, bottom: 24 },
     xAxis: { type: 'category' as const, data: [] as string[] },
     yAxis: [
       { type: 'value' as const, splitLine: { lineStyle: { color: COLORS.line } } },
@@ -46,7 +51,7 @@ function baseOption() {
   };
 }
 
-export function MinuteChart({ state }: { state: LaunchState }) {
+export function MinuteChart({ state }: { state: LaunchView }) {
   const t = useT();
   const lang = useLang();
   const u = useUnit();
@@ -57,27 +62,28 @@ export function MinuteChart({ state }: { state: LaunchState }) {
     const instance = chart.current;
     if (!instance) return;
     const s = perMinuteSeries(state);
-    const axisLabel = {
-      color: COLORS.muted,
-      fontSize: u * 0.8,
-      formatter: (v: number) => formatCompact(lang, v),
-    };
+    const axis = (metric: 'uv' | 'units', color: string) => ({
+      name: t('axisPerMinute', { metric: metricLabel(lang, metric) }),
+      nameLocation: 'end' as const,
+      nameGap: u * 0.6,
+      nameTextStyle: { color, fontSize: axisFontSize(u), align: metric === 'uv' ? 'left' : 'right' },
+      // A short chart: three lines at most, so the labels never crowd each other.
+      splitNumber: 2,
+      axisLabel: { color, fontSize: axisFontSize(u), formatter: (v: number) => formatCompact(lang, v) },
+    });
     instance.setOption({
-      grid: { top: u * 0.8 },
-      xAxis: {
-        data: s.minutes.map(String),
-        axisLabel: { color: COLORS.muted, fontSize: u * 0.8, formatter: (v: string) => `T+${v}` },
-        axisLine: { lineStyle: { color: COLORS.line } },
-      },
-      yAxis: [{ axisLabel }, { axisLabel }],
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      grid: chartGrid(u, u * 2),
+      xAxis: minuteAxis(u, s.minutes, state.launch.checkpoints),
+      yAxis: [axis('uv', COLORS.actual), axis('units', COLORS.units)],
       series: [
-        { id: 'uv', data: s.uv, barGap: '10%' },
+        { id: 'uv', data: s.uv, barGap: '0%', barCategoryGap: '25%' },
         { id: 'units', data: s.units },
         { id: 'forecastUv', data: s.forecastUv, lineStyle: { width: u * 0.1 } },
         { id: 'forecastUnits', data: s.forecastUnits, lineStyle: { width: u * 0.1 } },
       ],
     });
-  }, [chart, state, lang, u]);
+  }, [chart, state, lang, u, t]);
 
   return (
     <section className="chart-panel panel" data-testid="chart-minute">

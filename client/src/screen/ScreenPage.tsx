@@ -4,8 +4,10 @@ import type { ReplayInfo } from '@warroom/shared';
 import { useNow, useLaunch, useT } from '../hooks';
 import { useStore } from '../store';
 import { useSession } from '../auth/session';
-import { selectConnection } from '../store/selectors';
-import { launchNow, type LaunchState } from '../store/launchFold';
+import { selectConnection, selectMuted } from '../store/selectors';
+import { featuredAlert } from '../derive';
+import { useChime } from './useChime';
+import { feedOf, launchNow, type LaunchView } from '../store/launchFold';
 import { formatAge } from '../format';
 import { useLang } from '../hooks';
 import { Header } from './Header';
@@ -15,11 +17,9 @@ import { MinuteChart } from './MinuteChart';
 import { AlertPanel } from './AlertPanel';
 import { CheckpointTimeline } from './CheckpointTimeline';
 import { RunSheetStrip } from './RunSheetStrip';
+import { ChannelStrip } from './ChannelStrip';
 import './screen.css';
 import './alert.css';
-
-/** Launch-clock age (ms) after which the data counts as stale (SCREENS.md: amber after 2 minutes). */
-export const STALE_AFTER_MS = 2 * 60_000;
 
 export default function ScreenPage({ launchId }: { launchId: string }) {
   const { state, error } = useLaunch(launchId);
@@ -36,7 +36,7 @@ export function ScreenView({
   replay,
   replayInfo,
 }: {
-  state: LaunchState | undefined;
+  state: LaunchView | undefined;
   error: string | undefined;
   replay?: ReactNode;
   replayInfo?: ReplayInfo | undefined;
@@ -49,9 +49,13 @@ export function ScreenView({
   const refused = useSession((s) => (s.status === 'kioskRevoked' ? 'revoked' : s.problem));
   const down = connection.status === 'reconnecting' && !refused;
   const nowMs = state ? launchNow(state.clock, wallNow) : wallNow;
-  const age = state?.lastReadingAt != null ? nowMs - state.lastReadingAt : null;
-  const stale =
-    !!state && state.feed !== 'ended' && (state.feed === 'stale' || (age !== null && age > STALE_AFTER_MS));
+  const age = state?.lastReadingAtMs != null ? nowMs - state.lastReadingAtMs : null;
+  const feed = state ? feedOf(state, wallNow) : null;
+  const stale = feed === 'stale';
+  const muted = useStore(selectMuted);
+  const featured = state ? featuredAlert(state) : null;
+  const chime = featured?.status !== 'open' ? 'none' : featured.escalated ? 'escalated' : 'open';
+  const { blocked: soundBlocked } = useChime(chime, muted);
 
   return (
     <div
@@ -67,7 +71,7 @@ export function ScreenView({
         </div>
       )}
       {down && (
-        <div className="banner banner-down" data-testid="connection-banner" role="alert">
+        <div className="banner banner-down banner-connection" data-testid="connection-banner" role="alert">
           {t('disconnected')}
           {connection.downSince !== null && (
             <small>{t('disconnectedSince', { age: formatAge(lang, wallNow - connection.downSince) })}</small>
@@ -89,10 +93,11 @@ export function ScreenView({
             state={state}
             nowMs={nowMs}
             age={age}
-            stale={stale}
+            feed={feed!}
             down={down}
             replay={!!replay}
             replayInfo={replayInfo}
+            soundBlocked={soundBlocked}
           />
           <KpiTiles state={state} />
           <div className="main">
@@ -105,6 +110,7 @@ export function ScreenView({
           <div className="bottom">
             <CheckpointTimeline state={state} nowMs={nowMs} />
             <RunSheetStrip state={state} nowMs={nowMs} />
+            <ChannelStrip state={state} />
           </div>
         </>
       )}

@@ -12,8 +12,16 @@ function context(): AudioContext | null {
   return ctx;
 }
 
+/** Whether the browser keeps sound off until someone interacts (no kiosk autoplay flag). */
 export function audioBlocked(): boolean {
   return context()?.state === 'suspended';
+}
+
+/** Calls `listener` whenever the audio context's state changes (blocked, then allowed). */
+export function onAudioState(listener: () => void): () => void {
+  const ac = context();
+  ac?.addEventListener('statechange', listener);
+  return () => ac?.removeEventListener('statechange', listener);
 }
 
 export function resumeAudio(): void {

@@ -5,45 +5,41 @@
  */
 import { create } from 'zustand';
 import {
-  OWNER_ROLES,
   type Alert,
   type AlertStatus,
-  type FeedState,
+  type Group,
   type LaunchEvent,
-  type LaunchEventBody,
   type LaunchSnapshot,
   type LaunchSummary,
   type OwnerRole,
   type ReplayInfo,
 } from '@warroom/shared';
 import type { Lang } from '../i18n';
-import {
-  applyEvent,
-  foldBody,
-  fromSnapshot,
-  placeOf,
-  type FoldOutcome,
-  type LaunchState,
-} from './launchFold';
+import { applyEvents, fromSnapshot, pauseClock, retime, type LaunchView } from './launchFold';
 import { loadJson, saveJson } from './persist';
 
 export const MAX_INBOX = 1000;
 
 /** Where a replay's state lives in `launches`: apart from the live launch it replays. */
 export const replayKey = (replayId: string) => `replay:${replayId}`;
+/** A replay's clock is the trainer's: a seek moves it back on purpose; a live launch's never goes back. */
+const isReplayKey = (key: string) => key.startsWith('replay:');
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 export type StatusFilter = AlertStatus | 'all';
-export interface Identity {
-  name: string;
-  role: OwnerRole;
-}
 
+/**
+ * Keyed by launch and replay ids, which come from the address bar: Maps, so that /screen/constructor
+ * finds no launch rather than one of Object's own properties.
+ */
 export interface StoreState {
-  launches: Record<string, LaunchState>;
-  launchErrors: Record<string, string>;
+  launches: ReadonlyMap<string, LaunchView>;
+  launchErrors: ReadonlyMap<string, string>;
   /** Replays being watched, by replay id (their state is in `launches` under `replayKey(id)`). */
-  replays: Record<string, ReplayInfo>;
+  replays: ReadonlyMap<string, ReplayInfo>;
+  /** Launch groups being watched (group walls), by id; their launches' states are in `launches`. */
+  groups: ReadonlyMap<string, Group>;
+  groupErrors: ReadonlyMap<string, string>;
   inbox: { alerts: ReadonlyMap<string, Alert>; loaded: boolean; summaries: readonly LaunchSummary[] };
   connection: { status: ConnectionStatus; lastEventAt: number | null; downSince: number | null };
   ui: {
@@ -51,7 +47,6 @@ export interface StoreState {
     muted: boolean;
     roleFilter: OwnerRole | 'all';
     statusFilter: StatusFilter;
-    identity: Identity | null;
   };
 }
 
@@ -60,10 +55,10 @@ export interface StoreActions {
   loadSnapshot(snapshot: LaunchSnapshot, key?: string): void;
   setReplayInfo(info: ReplayInfo): void;
   setLaunchError(launchId: string, message: string): void;
+  setGroup(group: Group): void;
+  setGroupError(groupId: string, message: string): void;
   applyEvents(launchId: string, events: readonly LaunchEvent[]): void;
-  applyPush(launchId: string, offset: number, body: LaunchEventBody): FoldOutcome;
   setClock(launchId: string, now: string, speed: number): void;
-  setFeed(launchId: string, feed: FeedState, lastReadingAt: string | null): void;
   setInbox(alerts: readonly Alert[]): void;
   upsertInboxAlert(alert: Alert): void;
   setSummaries(summaries: readonly LaunchSummary[]): void;
@@ -73,7 +68,6 @@ export interface StoreActions {
   setMuted(muted: boolean): void;
   setRoleFilter(role: OwnerRole | 'all'): void;
   setStatusFilter(status: StatusFilter): void;
-  setIdentity(identity: Identity | null): void;
   reset(): void;
 }
 
@@ -81,17 +75,14 @@ export type Store = StoreState & StoreActions;
 
 const isLang = (v: unknown): v is Lang => v === 'zh' || v === 'en';
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const isIdentity = (v: unknown): v is Identity =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as Identity).name === 'string' &&
-  (OWNER_ROLES as readonly string[]).includes((v as Identity).role);
 
 export function getInitialState(): StoreState {
   return {
-    launches: {},
-    launchErrors: {},
-    replays: {},
+    launches: new Map(),
+    launchErrors: new Map(),
+    replays: new Map(),
+    groups: new Map(),
+    groupErrors: new Map(),
     inbox: { alerts: new Map(), loaded: false, summaries: [] },
     connection: { status: 'connecting', lastEventAt: null, downSince: null },
     ui: {
@@ -99,7 +90,6 @@ export function getInitialState(): StoreState {
       muted: loadJson('warroom.muted', false, isBool),
       roleFilter: 'all',
       statusFilter: 'open',
-      identity: loadJson('warroom.identity', null, isIdentity),
     },
   };
 }
@@ -116,53 +106,53 @@ function boundedInbox(map: Map<string, Alert>): Map<string, Alert> {
   return new Map(keep.map((a) => [a.id, a]));
 }
 
+const withEntry = <V>(map: ReadonlyMap<string, V>, key: string, value: V) => new Map(map).set(key, value);
+
 export const useStore = create<Store>()((set, get) => {
-  const updateLaunch = (launchId: string, fn: (s: LaunchState) => LaunchState) => {
-    const current = get().launches[launchId];
+  const updateLaunch = (launchId: string, fn: (s: LaunchView) => LaunchView) => {
+    const current = get().launches.get(launchId);
     if (!current) return;
     const next = fn(current);
-    if (next !== current) set({ launches: { ...get().launches, [launchId]: next } });
+    if (next !== current) set({ launches: withEntry(get().launches, launchId, next) });
   };
   const setUi = (patch: Partial<StoreState['ui']>) => set({ ui: { ...get().ui, ...patch } });
 
   return {
     ...getInitialState(),
     loadSnapshot(snapshot, key = snapshot.launch.id) {
-      const { [key]: _, ...errors } = get().launchErrors;
-      set({
-        launches: { ...get().launches, [key]: fromSnapshot(snapshot, Date.now()) },
-        launchErrors: errors,
-      });
+      const errors = new Map(get().launchErrors);
+      errors.delete(key);
+      const wallNow = Date.now();
+      const view = fromSnapshot(snapshot, wallNow);
+      const known = get().launches.get(key);
+      // A snapshot after a reconnect tells the time again: the clock resumes without going back.
+      if (known && !isReplayKey(key))
+        view.clock = retime(known.clock, view.clock.nowMs, view.clock.speed, wallNow);
+      set({ launches: withEntry(get().launches, key, view), launchErrors: errors });
     },
     setReplayInfo(info) {
-      set({ replays: { ...get().replays, [info.replayId]: info } });
+      set({ replays: withEntry(get().replays, info.replayId, info) });
     },
     setLaunchError(launchId, message) {
-      set({ launchErrors: { ...get().launchErrors, [launchId]: message } });
+      set({ launchErrors: withEntry(get().launchErrors, launchId, message) });
+    },
+    setGroup(group) {
+      const errors = new Map(get().groupErrors);
+      errors.delete(group.id);
+      set({ groups: withEntry(get().groups, group.id, group), groupErrors: errors });
+    },
+    setGroupError(groupId, message) {
+      set({ groupErrors: withEntry(get().groupErrors, groupId, message) });
     },
     applyEvents(launchId, events) {
-      const now = Date.now();
-      updateLaunch(launchId, (s) => events.reduce((acc, e) => applyEvent(acc, e, now), s));
-    },
-    applyPush(launchId, offset, body) {
-      const current = get().launches[launchId];
-      if (!current) return 'gap';
-      const outcome = placeOf(current, offset);
-      if (outcome === 'applied')
-        updateLaunch(launchId, (s) => ({ ...foldBody(s, body, Date.now()), offset }));
-      return outcome;
+      updateLaunch(launchId, (s) => applyEvents(s, events, Date.now()));
     },
     setClock(launchId, now, speed) {
       const ms = Date.parse(now);
       if (Number.isNaN(ms)) return;
-      updateLaunch(launchId, (s) => ({ ...s, clock: { nowMs: ms, at: Date.now(), speed } }));
-    },
-    setFeed(launchId, feed, lastReadingAt) {
-      const ms = lastReadingAt ? Date.parse(lastReadingAt) : NaN;
       updateLaunch(launchId, (s) => ({
         ...s,
-        feed,
-        lastReadingAt: Number.isNaN(ms) ? s.lastReadingAt : ms,
+        clock: retime(s.clock, ms, speed, Date.now(), !isReplayKey(launchId)),
       }));
     },
     setInbox(alerts) {
@@ -182,7 +172,14 @@ export const useStore = create<Store>()((set, get) => {
       const c = get().connection;
       if (c.status === status) return;
       const downSince = status === 'reconnecting' ? (c.downSince ?? Date.now()) : null;
-      set({ connection: { ...c, status, downSince } });
+      // While the connection is down nobody tells the screens the time: their clocks hold.
+      const launches =
+        downSince === null
+          ? get().launches
+          : new Map(
+              [...get().launches].map(([k, v]) => [k, { ...v, clock: pauseClock(v.clock, downSince) }]),
+            );
+      set({ connection: { ...c, status, downSince }, launches });
     },
     markEvent() {
       set({ connection: { ...get().connection, lastEventAt: Date.now() } });
@@ -200,10 +197,6 @@ export const useStore = create<Store>()((set, get) => {
     },
     setStatusFilter(statusFilter) {
       setUi({ statusFilter });
-    },
-    setIdentity(identity) {
-      saveJson('warroom.identity', identity);
-      setUi({ identity });
     },
     reset() {
       set(getInitialState());

@@ -1,18 +1,18 @@
 /**
- * How one launch's state follows its log: a snapshot to start from, then events folded in offset
- * order, each exactly once. Pure functions; the store slice only calls them.
+ * A screen's copy of one launch (or replay): the shared fold's state (shared/src/fold.ts — the
+ * same `evolve` the server's engine uses), started from a snapshot and then fed the log's facts in
+ * offset order, each exactly once; plus the launch clock as this browser extrapolates it. Pure
+ * functions; the store slice only calls them.
  */
-import type {
-  Alert,
-  CheckpointResult,
-  FeedState,
-  Launch,
-  LaunchEvent,
-  LaunchEventBody,
-  LaunchSnapshot,
-  Reading,
-  RunSheetTick,
-  SimulationInfo,
+import {
+  type FeedState,
+  type LaunchEvent,
+  type LaunchSnapshot,
+  type LaunchState,
+  cloneState,
+  evolveLogged,
+  feedState,
+  fromSnapshot as stateFromSnapshot,
 } from '@warroom/shared';
 
 /** Bounds so an all-day (or week-long) screen never grows without limit. */
@@ -25,145 +25,108 @@ export interface LaunchClock {
   /** Wall time (ms, this browser) when `nowMs` was learnt. */
   at: number;
   speed: number;
+  /**
+   * Wall time the connection went down: the clock holds what it showed then (时钟暂停) until the
+   * server tells it the time again. Extrapolating blind ran a simulated launch's clock on while
+   * its server was dead, and it jumped back on reconnect.
+   */
+  pausedAt: number | null;
+  /** The clock never shows less than this (what it showed when it last learnt the time). */
+  floorMs: number;
 }
 
-export interface LaunchState {
-  launch: Launch;
-  readings: ReadonlyMap<number, Reading>;
-  checkpoints: ReadonlyMap<number, CheckpointResult>;
-  alerts: ReadonlyMap<string, Alert>;
-  /** Offset of the last event folded in. */
-  offset: number;
+/** A clock that knows launch time `nowMs` at wall time `at`. */
+export function clockAt(nowMs: number, at: number, speed: number): LaunchClock {
+  return { nowMs, at, speed, pausedAt: null, floorMs: -Infinity };
+}
+
+/**
+ * The clock after the server told the time again. It resumes if it was paused, and a time behind
+ * what the screen already showed (the browser extrapolated a little ahead, or a restarted
+ * simulation resumed from its last stored tick) holds the shown time until the clock passes it,
+ * instead of jumping back. `monotonic: false` (a replay's seek) takes the time as it is.
+ */
+export function retime(
+  clock: LaunchClock,
+  nowMs: number,
+  speed: number,
+  wallNow: number,
+  monotonic = true,
+): LaunchClock {
+  const next = clockAt(nowMs, wallNow, speed);
+  return monotonic ? { ...next, floorMs: launchNow(clock, wallNow) } : next;
+}
+
+/** The clock held at what it shows at `wallNow` (the connection went down then). */
+export function pauseClock(clock: LaunchClock, wallNow: number): LaunchClock {
+  return clock.pausedAt !== null ? clock : { ...clock, pausedAt: wallNow };
+}
+
+/** What a screen holds for a launch: the folded state and the clock. */
+export interface LaunchView extends LaunchState {
   clock: LaunchClock;
-  feed: FeedState;
-  /** Launch-clock ms of the last accepted reading. */
-  lastReadingAt: number | null;
-  simulation: SimulationInfo | null;
-  /** Run-sheet tasks ticked off, by task id. */
-  runSheetDone: ReadonlyMap<string, RunSheetTick>;
 }
 
-function bounded<K, V>(map: Map<K, V>, max: number): Map<K, V> {
+function bounded<K, V>(map: Map<K, V>, max: number): void {
   while (map.size > max) {
     const first = map.keys().next();
     if (first.done) break;
     map.delete(first.value);
   }
-  return map;
 }
 
-function parseMs(iso: string | null | undefined): number | null {
-  if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
+function bound(state: LaunchState): void {
+  bounded(state.readings, MAX_READINGS);
+  bounded(state.alerts, MAX_ALERTS);
 }
 
-export function fromSnapshot(s: LaunchSnapshot, wallNow: number): LaunchState {
-  const readings = new Map<number, Reading>();
-  for (const r of [...s.readings].sort((a, b) => a.minute - b.minute)) readings.set(r.minute, r);
-  const checkpoints = new Map<number, CheckpointResult>();
-  for (const c of s.checkpoints) checkpoints.set(c.checkpoint, c);
-  const alerts = new Map<string, Alert>();
-  for (const a of s.alerts) alerts.set(a.id, a);
-  return {
-    launch: s.launch,
-    readings: bounded(readings, MAX_READINGS),
-    checkpoints,
-    alerts: bounded(alerts, MAX_ALERTS),
-    offset: s.offset,
-    clock: { nowMs: parseMs(s.now) ?? wallNow, at: wallNow, speed: s.speed },
-    feed: s.feed,
-    lastReadingAt: parseMs(s.lastReadingAt),
-    simulation: s.simulation,
-    runSheetDone: new Map((s.runSheetDone ?? []).map((t) => [t.taskId, t])),
-  };
+export function fromSnapshot(s: LaunchSnapshot, wallNow: number): LaunchView {
+  const state = stateFromSnapshot(s);
+  bound(state);
+  const now = Date.parse(s.now);
+  return { ...state, clock: clockAt(Number.isNaN(now) ? wallNow : now, wallNow, s.speed) };
 }
 
-/** The launch clock extrapolated to a wall instant. */
+/**
+ * The launch clock extrapolated to a wall instant (at the launch's speed). While paused it holds
+ * the instant the connection went down, whatever `wallNow` a render brings: a render that still
+ * carries the previous timer tick's wall time would otherwise show an earlier time first, and the
+ * held clock would then step forward once.
+ */
 export function launchNow(clock: LaunchClock, wallNow: number): number {
-  return clock.nowMs + (wallNow - clock.at) * clock.speed;
+  const wall = clock.pausedAt === null ? wallNow : clock.pausedAt;
+  return Math.max(clock.floorMs, clock.nowMs + (wall - clock.at) * clock.speed);
 }
 
-function withClock(state: LaunchState, nowIso: string, wallNow: number): LaunchClock {
-  const ms = parseMs(nowIso);
-  if (ms === null || ms < launchNow(state.clock, wallNow) - 1000 * state.clock.speed) return state.clock;
-  return { ...state.clock, nowMs: ms, at: wallNow };
+/** The feed's liveness as the screen's clock sees it (the server's rule, shared). */
+export function feedOf(view: LaunchView, wallNow: number): FeedState {
+  return feedState(view, launchNow(view.clock, wallNow));
 }
 
-/** Folds one fact in (without the offset check; see `applyEvent`). */
-export function foldBody(state: LaunchState, body: LaunchEventBody, wallNow: number): LaunchState {
-  switch (body.type) {
-    case 'launch.created':
-      return { ...state, launch: body.launch };
-    case 'reading.ingested': {
-      const readings = new Map(state.readings);
-      readings.set(body.reading.minute, body.reading);
-      const clock = withClock(state, body.now, wallNow);
-      return {
-        ...state,
-        readings: bounded(readings, MAX_READINGS),
-        clock,
-        lastReadingAt: parseMs(body.now) ?? launchNow(clock, wallNow),
-        feed: state.feed === 'ended' ? state.feed : 'live',
-      };
-    }
-    case 'checkpoint.evaluated': {
-      const checkpoints = new Map(state.checkpoints);
-      checkpoints.set(body.result.checkpoint, body.result);
-      return { ...state, checkpoints };
-    }
-    case 'alert.raised':
-    case 'alert.updated':
-    case 'alert.acknowledged':
-    case 'alert.escalated': {
-      const alerts = new Map(state.alerts);
-      alerts.set(body.alert.id, body.alert);
-      return { ...state, alerts: bounded(alerts, MAX_ALERTS) };
-    }
-    case 'clock.advanced':
-      return { ...state, clock: withClock(state, body.now, wallNow) };
-    case 'simulation.started':
-      return {
-        ...state,
-        clock: { ...withClock(state, body.now, wallNow), speed: body.speed },
-        simulation: {
-          simulationId: body.simulationId,
-          launchId: state.launch.id,
-          scenario: body.scenario,
-          speed: body.speed,
-          seed: body.seed,
-          running: true,
-        },
-      };
-    case 'simulation.stopped':
-      return {
-        ...state,
-        simulation: state.simulation ? { ...state.simulation, running: false } : null,
-      };
-    case 'runsheet.updated':
-      return { ...state, launch: { ...state.launch, runSheet: body.runSheet } };
-    case 'launch.updated':
-      // The planner's edit replaces the settings; the re-evaluation follows as its own facts.
-      return { ...state, launch: body.launch, clock: withClock(state, body.at, wallNow) };
-    case 'runsheet.task.done': {
-      const runSheetDone = new Map(state.runSheetDone);
-      runSheetDone.set(body.taskId, { taskId: body.taskId, by: body.by, at: body.at });
-      return { ...state, runSheetDone };
-    }
-  }
+/**
+ * Folds logged facts in, each once (facts at or below the view's offset were folded already). The
+ * clock moves on to the latest time the facts carry, unless that is behind what it shows by more
+ * than a second's worth of launch time; a simulation's start sets its speed.
+ */
+export function applyEvents(view: LaunchView, events: readonly LaunchEvent[], wallNow: number): LaunchView {
+  const fresh = events.filter((e) => e.offset > view.offset);
+  if (fresh.length === 0) return view;
+  const next = cloneState(view) as LaunchView;
+  for (const e of fresh) evolveLogged(next, e);
+  bound(next);
+  let clock = view.clock;
+  if (next.nowMs >= launchNow(clock, wallNow) - 1000 * clock.speed)
+    clock = retime(clock, next.nowMs, clock.speed, wallNow);
+  const started = fresh.findLast((e) => e.type === 'simulation.started');
+  if (started?.type === 'simulation.started') clock = { ...clock, speed: started.speed };
+  return { ...next, clock };
 }
 
 export type FoldOutcome = 'applied' | 'duplicate' | 'gap';
 
-/** Where an event with `offset` stands against the state: next in line, already seen, or ahead of a gap. */
-export function placeOf(state: LaunchState, offset: number): FoldOutcome {
-  if (offset <= state.offset) return 'duplicate';
-  if (offset > state.offset + 1) return 'gap';
+/** Where a batch starting at `offset` stands: next in line, already seen, or ahead of a gap. */
+export function placeOf(view: LaunchView, offset: number): FoldOutcome {
+  if (offset <= view.offset) return 'duplicate';
+  if (offset > view.offset + 1) return 'gap';
   return 'applied';
-}
-
-/** Folds a log event once: events at or below the last applied offset are ignored. */
-export function applyEvent(state: LaunchState, event: LaunchEvent, wallNow: number): LaunchState {
-  if (event.offset <= state.offset) return state;
-  return { ...foldBody(state, event, wallNow), offset: event.offset };
 }

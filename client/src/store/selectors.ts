@@ -3,7 +3,6 @@ import type { Store } from './index';
 
 export const selectLang = (s: Store) => s.ui.lang;
 export const selectMuted = (s: Store) => s.ui.muted;
-export const selectIdentity = (s: Store) => s.ui.identity;
 export const selectRoleFilter = (s: Store) => s.ui.roleFilter;
 export const selectStatusFilter = (s: Store) => s.ui.statusFilter;
 export const selectConnection = (s: Store) => s.connection;

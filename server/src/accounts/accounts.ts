@@ -2,6 +2,7 @@
  * People, sessions and bearer tokens, kept as an append-only log (state is its fold) so that a
  * restart keeps everyone logged in and every token valid. Secrets are stored hashed.
  */
+import { Password } from '@warroom/shared';
 import type { Principal, Role, TokenInfo, TokenScope, User, UserInput } from '@warroom/shared';
 import { OffsetConflictError } from '../store/event-store';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './passwords';
@@ -142,6 +143,9 @@ export class Accounts {
 
   /** WARROOM_ADMIN_PASSWORD: the `admin` user exists with this password after start. */
   async ensureAdmin(password: string): Promise<void> {
+    // config.ts refuses it at start; an app built in-process is held to the same rule.
+    const valid = Password.safeParse(password);
+    if (!valid.success) throw new Error(`the admin password ${valid.error.issues[0]!.message}`);
     let existing = this.users.get('admin');
     if (!existing) {
       try {

@@ -13,13 +13,15 @@
  *   `sim:<launch>` — the instance driving a simulation. When a holder dies its leases lapse and
  *   another instance takes over within ~3 s, resuming a simulation from its log;
  *   `replay:<id>` — the instance owning a replay (see `ReplayDirectory`, replay/manager.ts).
- * - Replay descriptions (`<prefix>replay:<id>`, JSON, kept a week) and hand-over requests
+ * - Replay descriptions (`<prefix>replay:<id>`, JSON, kept a week; their ids in the set
+ *   `<prefix>replays`, so every instance lists every replay) and hand-over requests
  *   (`<prefix>replay-events`: `<id> 0 <origin>`, asking the owner to record its replay and let go).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuditEntry } from '@warroom/shared';
 import type { AccountEvent } from '../accounts/accounts';
+import type { GroupEvent } from '../groups/groups';
 import type { Leases, LaunchRegistry } from '../launches/registry';
 import { tickLease } from '../launches/registry';
 import type { ReplayDescription, ReplayDirectory } from '../replay/manager';
@@ -85,6 +87,12 @@ export class RedisLeases implements Leases {
     return (this.until.get(name) ?? 0) > Date.now();
   }
 
+  /** How many leases this instance holds right now (metrics). */
+  heldCount(): number {
+    const now = Date.now();
+    return [...this.until.values()].filter((until) => until > now).length;
+  }
+
   async acquire(name: string): Promise<boolean> {
     this.wanted.add(name);
     await this.renew([name]).catch(() => undefined);
@@ -136,6 +144,9 @@ export class RedisBackend {
   readonly store: RedisEventStore;
   readonly accountLog: RedisLogStore<AccountEvent>;
   readonly auditLog: RedisLogStore<AuditEntry>;
+  /** Launch groups: the stream `<prefix>groups:groups`, announced on `<prefix>groups-events`. */
+  readonly groupLog: RedisLogStore<GroupEvent>;
+  private groupListeners: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
   private accountListeners: (() => void)[] = [];
   private releaseListeners: ((id: string) => void)[] = [];
@@ -161,6 +172,7 @@ export class RedisBackend {
       origin,
     );
     this.auditLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
+    this.groupLog = new RedisLogStore(this.redis, this.prefix, 'groups', `${this.prefix}groups`, origin);
     this.replays = this.replayDirectory();
   }
 
@@ -168,22 +180,43 @@ export class RedisBackend {
     return `${this.prefix}replay-events`;
   }
 
+  /** An instance shutting down says it let its leases go, so the others take them at once. */
+  private get leaseChannel(): string {
+    return `${this.prefix}lease-events`;
+  }
+
   private replayDirectory(): ReplayDirectory {
     const key = (id: string) => `${this.prefix}replay:${id}`;
+    /** The ids of every recorded replay, so any instance lists them all. */
+    const index = `${this.prefix}replays`;
     const unavailable = (e: unknown): never => {
       throw new StorageUnavailableError('the replay could not be read or recorded (Redis unavailable?)', e);
     };
     return {
       leases: this.leases,
       save: async (d: ReplayDescription) => {
-        await this.redis.set(key(d.id), JSON.stringify(d), 'PX', REPLAY_TTL_MS).catch(unavailable);
+        await this.redis
+          .multi()
+          .set(key(d.id), JSON.stringify(d), 'PX', REPLAY_TTL_MS)
+          .sadd(index, d.id)
+          .exec()
+          .catch(unavailable);
       },
       load: async (id: string) => {
         const raw = await this.redis.get(key(id)).catch(unavailable);
         return raw ? (JSON.parse(raw) as ReplayDescription) : null;
       },
       remove: async (id: string) => {
-        await this.redis.del(key(id)).catch(unavailable);
+        await this.redis.multi().del(key(id)).srem(index, id).exec().catch(unavailable);
+      },
+      list: async () => {
+        const ids = await this.redis.smembers(index).catch(unavailable);
+        if (ids.length === 0) return [];
+        const raws = await this.redis.mget(ids.map(key)).catch(unavailable);
+        const gone = ids.filter((_, i) => raws[i] === null);
+        // A description that expired (a week untouched) leaves the index too.
+        if (gone.length > 0) await this.redis.srem(index, ...gone).catch(unavailable);
+        return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as ReplayDescription] : []));
       },
       askRelease: async (id: string) => {
         await this.redis.publish(this.replayChannel, `${id} 0 ${this.leases.instanceId}`).catch(unavailable);
@@ -194,6 +227,11 @@ export class RedisBackend {
 
   async init(): Promise<void> {
     await Promise.all([waitReady(this.redis), waitReady(this.sub)]);
+  }
+
+  /** Called when another instance wrote to the groups log (and on every resync). */
+  onGroups(fn: () => void): void {
+    this.groupListeners.push(fn);
   }
 
   /** Called when another instance wrote to the accounts log. */
@@ -207,6 +245,14 @@ export class RedisBackend {
    */
   async start(registry: LaunchRegistry, log: Log, each: () => Promise<void>): Promise<void> {
     registry.leases = this.leases;
+    const leaseLoop = async () => {
+      try {
+        await this.leases.renew(registry.all().map((rt) => tickLease(rt.id)));
+        await each();
+      } catch (e) {
+        log.warn({ err: e }, 'could not renew leases (Redis unavailable?)');
+      }
+    };
     const launchChannel = this.store.channel;
     const accountChannel = this.accountLog.channel;
     this.sub.on('message', (channel: string, message: string) => {
@@ -214,11 +260,19 @@ export class RedisBackend {
       if (origin === this.leases.instanceId || !id) return;
       if (channel === launchChannel) registry.announce(id, Number(offset));
       else if (channel === accountChannel) for (const fn of this.accountListeners) fn();
+      else if (channel === this.groupLog.channel) for (const fn of this.groupListeners) fn();
       else if (channel === this.replayChannel) for (const fn of this.releaseListeners) fn(id);
+      else if (channel === this.leaseChannel) void leaseLoop();
     });
     let subscribedOnce = false;
     const subscribe = async () => {
-      await this.sub.subscribe(launchChannel, accountChannel, this.replayChannel);
+      await this.sub.subscribe(
+        launchChannel,
+        accountChannel,
+        this.groupLog.channel,
+        this.replayChannel,
+        this.leaseChannel,
+      );
       // Anything appended while we were not listening.
       if (subscribedOnce) {
         await registry.syncAll();
@@ -231,24 +285,18 @@ export class RedisBackend {
     this.sub.on('ready', () => {
       void registry.syncAll().catch(() => undefined);
       for (const fn of this.accountListeners) fn();
+      for (const fn of this.groupListeners) fn();
     });
     // Launches created by others before this instance subscribed.
     await registry.syncAll();
 
-    const leaseLoop = async () => {
-      try {
-        await this.leases.renew(registry.all().map((rt) => tickLease(rt.id)));
-        await each();
-      } catch (e) {
-        log.warn({ err: e }, 'could not renew leases (Redis unavailable?)');
-      }
-    };
     await leaseLoop();
     this.timers.push(setInterval(() => void leaseLoop(), LEASE_RENEW_MS));
     this.timers.push(
       setInterval(() => {
         void registry.syncAll().catch(() => undefined);
         for (const fn of this.accountListeners) fn();
+        for (const fn of this.groupListeners) fn();
       }, RESYNC_MS),
     );
     for (const t of this.timers) t.unref();
@@ -257,7 +305,14 @@ export class RedisBackend {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // Let go of every lease now, not when it lapses: another instance ticks these launches and
+    // drives these simulations within moments (told on the lease channel) instead of ~3 s.
+    const held = this.leases.heldCount();
     await this.leases.releaseAll();
+    if (held > 0)
+      await this.redis
+        .publish(this.leaseChannel, `released 0 ${this.leases.instanceId}`)
+        .catch(() => undefined);
     for (const c of [this.sub, this.adapterRedis, this.redis]) c.disconnect();
   }
 }

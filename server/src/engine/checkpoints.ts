@@ -1,36 +1,55 @@
 /**
- * Checkpoint evaluation and the alert transitions it drives. Pure functions of the state and the
- * launch-clock time; they return the facts to record and fold them into the state as they go.
+ * Checkpoint evaluation and the alert and incident transitions it drives. Pure functions of the
+ * state and the launch-clock time; they return the facts to record and fold them into the state as
+ * they go.
  */
 import {
   type Alert,
+  type BASE_METRICS,
+  CHANNELS,
+  CHANNEL_FIELDS,
   type CheckpointResult,
-  type LaunchEventBody,
-  type Metric,
-  type MetricComparison,
+  type ComparedMetric,
+  NOT_ALWAYS_REPORTED,
   ESCALATION_ROLE,
+  type Incident,
+  type LaunchEventBody,
+  type LaunchState,
   MINUTE_MS,
-  formatIsoInZone,
+  type MetricComparison,
+  RATIOS,
+  checkpointMetricsOf,
+  compare,
+  compareRatio,
+  escalationDueMs,
+  fromMicro,
+  incidentId,
+  isRatioMetric,
+  launchTime,
+  MICRO,
   playbookFor,
+  toMicro,
 } from '@warroom/shared';
-import { compare, fromMicro, toMicro } from './exact';
-import { type LaunchState, apply } from './state';
+import { alertId, clearAlert, raiseAlert } from './alerts';
+import { diagnose, funnel } from './diagnosis';
+import {
+  SALES_METRICS,
+  SALES_SIDE,
+  type Story,
+  comparisonsOf,
+  decideBreachIncidents,
+  escalateIncidents,
+  nextIncidentEscalationMs,
+  reconcileAlertIncident,
+  recordIncidents,
+  storyOf,
+} from './incidents';
+import { record } from './record';
+import { soldOutMinute } from './stock';
+import { baseIndex, windowChannels, windowTotals } from './sums';
 
-export function alertId(launchId: string, checkpoint: number, metric: Metric | 'data-gap'): string {
-  return `${launchId}-t${checkpoint}-${metric}`;
-}
-
-/**
- * A launch-clock instant as ISO text in the launch's zone. Milliseconds are kept when there are
- * any: the log's times are the engine's clock, and an alert raised at 10:14:59.600 must not
- * escalate at 10:19:59.000 (state is rebuilt from these texts).
- */
-export function iso(state: LaunchState, ms: number): string {
-  const text = formatIsoInZone(ms, state.launch.timezone);
-  const millis = Math.floor(ms) - Math.floor(ms / 1000) * 1000;
-  if (millis === 0) return text;
-  return `${text.slice(0, 19)}.${String(millis).padStart(3, '0')}${text.slice(19)}`;
-}
+export { alertId } from './alerts';
+export { forecastPrefix } from './sums';
 
 /** When checkpoint T's window closes on the launch clock. */
 export function checkpointDueMs(state: LaunchState, t: number): number {
@@ -47,70 +66,123 @@ export function checkpointGraceEndsMs(state: LaunchState, t: number): number {
  * the fact to review or replay it) wait for their data and never raise data-gap alerts.
  */
 export function overdueAtCreation(state: LaunchState, t: number): boolean {
-  return Date.parse(state.launch.createdAt) >= checkpointGraceEndsMs(state, t);
+  return createdAtMs(state.launch) >= checkpointGraceEndsMs(state, t);
 }
 
-export function isComplete(state: LaunchState, t: number): boolean {
-  return state.firstMissing >= t;
-}
-
-/** Exact actual totals over the present minutes of [0, t) per compared metric, cached ascending. */
-function actualTotals(state: LaunchState, t: number): bigint[] {
-  const cache = state.actualTotals;
-  let i = cache.length - 1;
-  while (i >= 0 && cache[i]!.t > t) i--;
-  const base = i >= 0 ? cache[i]! : null;
-  if (base && base.t === t) return base.totals;
-  const totals = base ? [...base.totals] : state.launch.metrics.map(() => 0n);
-  const metrics = state.launch.metrics;
-  for (let m = base ? base.t : 0; m < t; m++) {
-    const r = state.readings.get(m);
-    if (!r) continue;
-    for (let k = 0; k < metrics.length; k++) totals[k]! += toMicro(r[metrics[k]!]);
+/** A launch's creation instant, read once per stored launch (every tick asks for it). */
+const createdAt = new WeakMap<LaunchState['launch'], number>();
+function createdAtMs(launch: LaunchState['launch']): number {
+  let ms = createdAt.get(launch);
+  if (ms === undefined) {
+    ms = Date.parse(launch.createdAt);
+    createdAt.set(launch, ms);
   }
-  cache.splice(i + 1, 0, { t, totals });
-  return totals;
+  return ms;
 }
 
-function missingMinutes(state: LaunchState, t: number): number[] {
-  const out: number[] = [];
-  for (let m = state.firstMissing; m < t; m++) if (!state.readings.has(m)) out.push(m);
-  return out;
+/** Every minute of checkpoint T's window has a reading. */
+export function isComplete(state: LaunchState, t: number): boolean {
+  if (t > 0) return state.firstMissing >= t;
+  for (let m = -(state.launch.preheatMinutes ?? 0); m < t; m++) if (!state.readings.has(m)) return false;
+  return true;
 }
 
-/** Compares cumulative actual with forecast over [0, T) (only the minutes present, if incomplete). */
+const NO_COMPARISON = { deviation: null, breach: null, severity: null } as const;
+
+/** A ratio's value for the screens (the comparison itself is exact). */
+const ratioValue = (num: bigint, den: bigint): number =>
+  den > 0n ? Number((num * 1_000_000n) / den) / 1e6 : 0;
+
+/**
+ * Compares cumulative actual with forecast over checkpoint T's window (only the minutes present,
+ * if incomplete), for the metrics this checkpoint compares. After a sell-out inside the window,
+ * sales below plan are not breaches (the checkpoint records 售罄 instead).
+ */
 export function evaluate(state: LaunchState, t: number, nowMs: number): CheckpointResult {
-  const missing = isComplete(state, t) ? [] : missingMinutes(state, t);
-  const totals = actualTotals(state, t);
+  const { actual, forecast, missing } = windowTotals(state, t);
   const tol = toMicro(state.launch.tolerance);
-  const metrics: MetricComparison[] = state.launch.metrics.map((metric, k) => {
-    let forecast = state.forecastPrefix[k]![t]!;
-    for (const m of missing) forecast -= toMicro(state.launch.forecast[m]?.[metric] ?? 0);
-    const actual = totals[k]!;
-    const c = compare(actual, forecast, tol);
-    return {
+  const soldOut = t > 0 ? soldOutMinute(state, t) : null;
+  const at = (m: (typeof BASE_METRICS)[number]) => baseIndex(m);
+  const metrics: MetricComparison[] = checkpointMetricsOf(state.launch, t).map((metric: ComparedMetric) => {
+    let c;
+    let values;
+    if (isRatioMetric(metric)) {
+      const { num, den } = RATIOS[metric];
+      const [an, ad, fn, fd] = [actual[at(num)]!, actual[at(den)]!, forecast[at(num)]!, forecast[at(den)]!];
+      c = compareRatio(an, ad, fn, fd, tol);
+      values = { actual: ratioValue(an, ad), forecast: ratioValue(fn, fd) };
+    } else {
+      const [a, f] = [actual[at(metric)]!, forecast[at(metric)]!];
+      // A side measure no reading of the window carries was not reported (many feeds send no
+      // 收藏/加购 or 下单 figures): there is nothing to compare, rather than a 100% shortfall.
+      c = a === 0n && NOT_ALWAYS_REPORTED.includes(metric) ? NO_COMPARISON : compare(a, f, tol);
+      values = { actual: fromMicro(a), forecast: fromMicro(f) };
+    }
+    const cmp: MetricComparison = {
       metric,
-      actual: fromMicro(actual),
-      forecast: fromMicro(forecast),
+      ...values,
       deviation: c.deviation,
       breach: c.breach,
       severity: c.severity,
     };
+    if (soldOut !== null && c.breach === 'under' && SALES_METRICS.includes(metric))
+      return { ...cmp, breach: null, severity: null, suppressed: 'sold-out' };
+    return cmp;
   });
+  const f = funnel(
+    { uv: actual[at('uv')]!, orders: actual[at('orders')]!, gmv: actual[at('gmv')]! },
+    { uv: forecast[at('uv')]!, orders: forecast[at('orders')]!, gmv: forecast[at('gmv')]! },
+  );
   const previous = state.checkpoints.get(t);
+  const channels = metrics.some((m) => m.metric === 'uv') ? channelComparisons(state, t, tol) : [];
   return {
     checkpoint: t,
     complete: missing.length === 0,
     missingMinutes: missing,
-    evaluatedAt: iso(state, nowMs),
+    evaluatedAt: launchTime(state, nowMs),
     revision: previous ? previous.revision + 1 : 1,
     metrics,
+    ...(f ? { diagnosis: diagnose(f) } : {}),
+    ...(soldOut !== null ? { soldOutMinute: soldOut } : {}),
+    ...(channels.length > 0 ? { channels } : {}),
   };
+}
+
+const UV_FIELD = CHANNEL_FIELDS.indexOf('uv');
+
+/**
+ * Each planned channel's visitors against its plan over the window's minutes that carry a channel
+ * breakdown, under the same rule as the launch's metrics: a·10⁶ against the plan in micro-units
+ * squared. A window with no breakdown compares nothing (the feed sends none), rather than every
+ * channel 100% short.
+ */
+function channelComparisons(state: LaunchState, t: number, tol: bigint): MetricComparison[] {
+  const sums = windowChannels(state, t);
+  if (sums.minutes === 0) return [];
+  const out: MetricComparison[] = [];
+  CHANNELS.forEach((channel, ci) => {
+    const plan = sums.planUv[ci]!;
+    if (plan <= 0n) return;
+    const actual = sums.actual[ci * CHANNEL_FIELDS.length + UV_FIELD]!;
+    const c = compare(actual * MICRO, plan, tol);
+    out.push({
+      metric: 'uv',
+      channel,
+      actual: fromMicro(actual),
+      forecast: fromMicro(plan / MICRO),
+      deviation: c.deviation,
+      breach: c.breach,
+      severity: c.severity,
+    });
+  });
+  return out;
 }
 
 function sameResult(a: CheckpointResult, b: CheckpointResult): boolean {
   if (a.complete !== b.complete || a.missingMinutes.length !== b.missingMinutes.length) return false;
-  if (a.metrics.length !== b.metrics.length) return false;
+  if (JSON.stringify(a.channels ?? []) !== JSON.stringify(b.channels ?? [])) return false;
+  if (a.metrics.length !== b.metrics.length || (a.soldOutMinute ?? null) !== (b.soldOutMinute ?? null))
+    return false;
   return a.metrics.every((m, i) => {
     const o = b.metrics[i];
     return (
@@ -119,15 +191,16 @@ function sameResult(a: CheckpointResult, b: CheckpointResult): boolean {
       o.actual === m.actual &&
       o.forecast === m.forecast &&
       o.breach === m.breach &&
-      o.severity === m.severity
+      o.severity === m.severity &&
+      o.suppressed === m.suppressed
     );
   });
 }
 
 /**
- * Evaluates checkpoint T and records the result and every alert change it implies. A result
- * identical to the stored one records nothing — unless `settingsChanged` (the launch was edited):
- * then the alerts are still brought in line with the launch's playbook.
+ * Evaluates checkpoint T and records the result and every alert and incident change it implies. A
+ * result identical to the stored one records nothing — unless `settingsChanged` (the launch was
+ * edited): then the alerts are still brought in line with the launch's playbook.
  */
 export function evaluateCheckpoint(
   state: LaunchState,
@@ -144,86 +217,59 @@ export function evaluateCheckpoint(
   } else {
     record(state, events, { type: 'checkpoint.evaluated', result });
   }
-  for (const cmp of result.metrics) breachTransition(state, t, cmp, nowMs, events);
+  const incidents = decideBreachIncidents(state, result, nowMs);
+  const decided = new Map(incidents.map((c) => [c.incident.key, c.incident]));
+  for (const cmp of comparisonsOf(result)) breachTransition(state, result, cmp, decided, nowMs, events);
+  clearDroppedChannels(state, result, nowMs, events);
+  recordIncidents(state, incidents, events);
   dataGapTransition(state, result, nowMs, events);
 }
 
-/** Clears an alert that no longer applies (its checkpoint or metric left the launch). */
-export function clearAlert(
+/** A channel's alert at a checkpoint whose result no longer compares that channel clears. */
+function clearDroppedChannels(
   state: LaunchState,
-  existing: Alert,
+  result: CheckpointResult,
   nowMs: number,
   events: LaunchEventBody[],
 ): void {
-  if (existing.status === 'cleared') return;
-  const at = iso(state, nowMs);
-  const alert: Alert = {
-    ...existing,
-    status: 'cleared',
-    updatedAt: at,
-    history: [...existing.history, { type: 'cleared', at }],
-  };
-  record(state, events, { type: 'alert.updated', alert });
+  const compared = new Set((result.channels ?? []).map((c) => c.channel));
+  for (const channel of CHANNELS) {
+    if (compared.has(channel)) continue;
+    const existing = state.alerts.get(alertId(state.launch.id, result.checkpoint, channelKey(channel)));
+    if (existing && existing.status !== 'cleared')
+      clearAlert(state, existing, launchTime(state, nowMs), events);
+  }
 }
 
-export function record(state: LaunchState, events: LaunchEventBody[], event: LaunchEventBody): void {
-  apply(state, event);
-  events.push(event);
-}
+/** The alert id part of a channel's traffic breach. */
+const channelKey = (channel: string) => `channel-${channel}`;
 
-/** What a breach or a data gap says; the rest of a new alert is the same for both. */
-type AlertFacts = Pick<
-  Alert,
-  | 'kind'
-  | 'metric'
-  | 'direction'
-  | 'severity'
-  | 'deviation'
-  | 'actual'
-  | 'forecast'
-  | 'missingMinutes'
-  | 'plan'
-  | 'owner'
->;
-
-/** A new open alert for checkpoint `t`, raised at `at`, nobody acknowledging yet. */
-function raise(state: LaunchState, t: number, at: string, facts: AlertFacts): Alert {
-  return {
-    id: alertId(state.launch.id, t, facts.metric ?? 'data-gap'),
-    launchId: state.launch.id,
-    checkpoint: t,
-    ...facts,
-    status: 'open',
-    raisedAt: at,
-    updatedAt: at,
-    escalated: false,
-    escalatedAt: null,
-    escalatedTo: null,
-    ackedBy: null,
-    ackedAt: null,
-    action: null,
-    note: null,
-    history: [
-      facts.kind === 'breach'
-        ? { type: 'raised', at, deviation: facts.deviation, severity: facts.severity }
-        : { type: 'raised', at, severity: facts.severity },
-    ],
-  };
+/** An incident as it stands, or as this decision leaves it. */
+function incidentFor(
+  state: LaunchState,
+  story: Story,
+  decided: ReadonlyMap<string, Incident>,
+): Incident | undefined {
+  return decided.get(story.key) ?? state.incidents.get(incidentId(state.launch.id, story.key));
 }
 
 function breachTransition(
   state: LaunchState,
-  t: number,
+  result: CheckpointResult,
   cmp: MetricComparison,
+  decided: ReadonlyMap<string, Incident>,
   nowMs: number,
   events: LaunchEventBody[],
 ): void {
-  const id = alertId(state.launch.id, t, cmp.metric);
+  const t = result.checkpoint;
+  const id = alertId(state.launch.id, t, cmp.channel ? channelKey(cmp.channel) : cmp.metric);
   const existing = state.alerts.get(id);
-  const at = iso(state, nowMs);
-  if (cmp.breach) {
+  const at = launchTime(state, nowMs);
+  const story = storyOf(state, result, cmp);
+  if (cmp.breach && story) {
     const severity = cmp.severity ?? 'warning';
-    const plan = playbookFor(state.launch.playbook, cmp.metric, cmp.breach);
+    const plan = story.plan;
+    const incident = incidentFor(state, story, decided);
     const numbers = {
       direction: cmp.breach,
       severity,
@@ -232,15 +278,26 @@ function breachTransition(
       forecast: cmp.forecast,
       plan,
       owner: plan.owners[0]!.role,
+      incidentId: incidentId(state.launch.id, story.key),
+      ...(cmp.channel ? { channel: cmp.channel } : {}),
+      ...(story.shortChannels && story.shortChannels.length > 0
+        ? { shortChannels: story.shortChannels }
+        : {}),
+      // A sales breach carries the funnel behind it (its plan and owner follow the cause).
+      ...(story.cause && SALES_SIDE.includes(cmp.metric) && result.diagnosis
+        ? { diagnosis: result.diagnosis }
+        : {}),
     };
     if (!existing) {
-      const alert = raise(state, t, at, {
-        kind: 'breach',
-        metric: cmp.metric,
-        ...numbers,
-        missingMinutes: [],
-      });
-      record(state, events, { type: 'alert.raised', alert });
+      raiseAlert(
+        state,
+        id,
+        t,
+        at,
+        { kind: 'breach', metric: cmp.metric, ...numbers, missingMinutes: [] },
+        incident,
+        events,
+      );
       return;
     }
     const reopened = existing.status === 'cleared';
@@ -250,6 +307,7 @@ function breachTransition(
       existing.severity !== severity ||
       existing.actual !== cmp.actual ||
       existing.forecast !== cmp.forecast ||
+      existing.incidentId !== numbers.incidentId ||
       JSON.stringify(existing.plan) !== JSON.stringify(plan);
     if (!changed) return;
     // A breach that flips direction is a different problem with another plan and owner: it opens
@@ -280,19 +338,21 @@ function breachTransition(
     record(state, events, { type: 'alert.updated', alert });
     return;
   }
-  if (existing && existing.status !== 'cleared') {
-    const alert: Alert = {
-      ...existing,
+  if (existing && existing.status !== 'cleared')
+    clearAlert(state, existing, at, events, {
       deviation: cmp.deviation,
       actual: cmp.actual,
       forecast: cmp.forecast,
-      status: 'cleared',
-      updatedAt: at,
-      history: [...existing.history, { type: 'cleared', at, deviation: cmp.deviation }],
-    };
-    record(state, events, { type: 'alert.updated', alert });
-  }
+    });
 }
+
+const DATA_GAP_STORY = (state: LaunchState): Story => ({
+  key: 'data-gap',
+  kind: 'data-gap',
+  cause: null,
+  direction: null,
+  plan: playbookFor(state.launch.playbook, 'data-gap', null),
+});
 
 function dataGapTransition(
   state: LaunchState,
@@ -303,69 +363,73 @@ function dataGapTransition(
   const t = result.checkpoint;
   const id = alertId(state.launch.id, t, 'data-gap');
   const existing = state.alerts.get(id);
-  const at = iso(state, nowMs);
+  const at = launchTime(state, nowMs);
+  const story = DATA_GAP_STORY(state);
+  const before = events.length;
   if (!result.complete) {
     // Only the grace deadline raises a data gap; a late reading merely narrows an existing one.
     if (!existing) {
       if (nowMs < checkpointGraceEndsMs(state, t) || overdueAtCreation(state, t)) return;
-      const plan = playbookFor(state.launch.playbook, 'data-gap', null);
-      const alert = raise(state, t, at, {
-        kind: 'data-gap',
-        metric: null,
-        direction: null,
-        severity: 'critical',
-        deviation: null,
-        actual: null,
-        forecast: null,
+      const incident = state.incidents.get(incidentId(state.launch.id, story.key));
+      raiseAlert(
+        state,
+        id,
+        t,
+        at,
+        {
+          kind: 'data-gap',
+          metric: null,
+          direction: null,
+          severity: 'critical',
+          deviation: null,
+          actual: null,
+          forecast: null,
+          missingMinutes: result.missingMinutes,
+          plan: story.plan,
+          owner: story.plan.owners[0]!.role,
+          incidentId: incidentId(state.launch.id, story.key),
+        },
+        incident,
+        events,
+      );
+    } else {
+      const sameGap =
+        existing.missingMinutes.length === result.missingMinutes.length && existing.status !== 'cleared';
+      if (sameGap) return;
+      const reopened = existing.status === 'cleared';
+      const alert: Alert = {
+        ...existing,
         missingMinutes: result.missingMinutes,
-        plan,
-        owner: plan.owners[0]!.role,
-      });
-      record(state, events, { type: 'alert.raised', alert });
-      return;
+        status: reopened ? (existing.ackedBy ? 'acknowledged' : 'open') : existing.status,
+        updatedAt: at,
+        history: [...existing.history, { type: reopened ? 'reopened' : 'updated', at }],
+      };
+      record(state, events, { type: 'alert.updated', alert });
     }
-    const sameGap =
-      existing.missingMinutes.length === result.missingMinutes.length && existing.status !== 'cleared';
-    if (sameGap) return;
-    const reopened = existing.status === 'cleared';
-    const alert: Alert = {
-      ...existing,
-      missingMinutes: result.missingMinutes,
-      status: reopened ? (existing.ackedBy ? 'acknowledged' : 'open') : existing.status,
-      updatedAt: at,
-      history: [...existing.history, { type: reopened ? 'reopened' : 'updated', at }],
-    };
-    record(state, events, { type: 'alert.updated', alert });
-    return;
+  } else if (existing && existing.status !== 'cleared') {
+    clearAlert(state, existing, at, events, { missingMinutes: [] });
   }
-  if (existing && existing.status !== 'cleared') {
-    const alert: Alert = {
-      ...existing,
-      missingMinutes: [],
-      status: 'cleared',
-      updatedAt: at,
-      history: [...existing.history, { type: 'cleared', at }],
-    };
-    record(state, events, { type: 'alert.updated', alert });
-  }
+  if (events.length > before && existing?.incidentId !== null)
+    reconcileAlertIncident(state, story, t, nowMs, events);
 }
 
-function openedAt(a: Alert): string {
-  for (let i = a.history.length - 1; i >= 0; i--) {
-    const h = a.history[i]!;
-    if (h.type === 'raised' || h.type === 'reopened') return h.at;
-  }
-  return a.raisedAt;
-}
-
-/** Open alerts past the launch's escalation time go to the manager (电商经理). */
+/**
+ * Escalations: incidents past their escalation time go to the manager (电商经理) with their open
+ * alerts; an alert outside any incident (logs from before incidents) escalates on its own.
+ */
 export function escalateOverdue(state: LaunchState, nowMs: number, events: LaunchEventBody[]): void {
-  const after = state.launch.escalateAfterSeconds * 1000;
+  escalateIncidents(state, nowMs, events);
+  const due: { alert: Alert; atMs: number }[] = [];
   for (const a of state.alerts.values()) {
-    if (a.status !== 'open' || a.escalated) continue;
-    // The owner gets the full time from when the alert last (re)opened.
-    if (nowMs - Date.parse(openedAt(a)) < after) continue;
-    const at = iso(state, nowMs);
+    if (a.incidentId) continue;
+    const atMs = escalationDueMs(state, a);
+    if (atMs !== null && atMs <= nowMs) due.push({ alert: a, atMs });
+  }
+  due.sort((x, y) => x.atMs - y.atMs);
+  for (const { alert: a, atMs } of due) {
+    // Not before the alert's last change: a change recorded after the deadline (before any tick
+    // noticed it) stays earlier in the alert's history than the escalation.
+    const at = launchTime(state, Math.max(atMs, Date.parse(a.updatedAt)));
     const alert: Alert = {
       ...a,
       escalated: true,
@@ -376,4 +440,15 @@ export function escalateOverdue(state: LaunchState, nowMs: number, events: Launc
     };
     record(state, events, { type: 'alert.escalated', alert });
   }
+}
+
+/** The next launch-clock instant at which something escalates, or null when nothing will. */
+export function nextEscalationMs(state: LaunchState): number | null {
+  let next = nextIncidentEscalationMs(state);
+  for (const a of state.alerts.values()) {
+    if (a.incidentId) continue;
+    const at = escalationDueMs(state, a);
+    if (at !== null && (next === null || at < next)) next = at;
+  }
+  return next;
 }

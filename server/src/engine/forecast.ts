@@ -4,15 +4,20 @@
  */
 import {
   type ForecastInput,
+  type ForecastMinute,
   type MetricValues,
   type Targets,
+  type BASE_METRICS,
+  type ChannelBreakdown,
+  canonicalChannels,
   METRICS,
   MINUTE_MS,
+  ORDER_METRICS,
   zeroMetrics,
   zonedParts,
 } from '@warroom/shared';
 
-export type ForecastMinute = MetricValues & { minute: number };
+export type { ForecastMinute };
 
 /** Shape constants of the template (weights are relative; only their ratios matter). */
 const SPIKE = 6; // the 开团 rush …
@@ -62,6 +67,12 @@ const PV_PER_UV = 3.2;
 const FAV_PER_UV = 0.08;
 const CART_PER_UNIT = 2.5;
 const UNITS_PER_ORDER = 1.15;
+/** Of the orders placed, the share the team plans to see paid (下单-支付转化率). */
+const PAY_RATE = 0.85;
+/** The preheat (预热): its visitors as a share of the launch's, more of them favouriting and adding to cart. */
+const PREHEAT_UV_SHARE = 0.15;
+const PREHEAT_FAV_PER_UV = 0.2;
+const PREHEAT_CART_PER_UV = 0.12;
 
 /**
  * The template curve: uv, units and gmv follow the planned shape and sum to their targets exactly
@@ -80,15 +91,43 @@ export function templateForecast(
   const uv = apportion(targets.uv, shares);
   const units = apportion(targets.units, shares);
   const gmv = apportion(targets.gmv, shares);
-  return shares.map((_, minute) => ({
-    minute,
-    uv: uv[minute]!,
-    pv: round4(uv[minute]! * PV_PER_UV),
-    fav: round4(uv[minute]! * FAV_PER_UV),
-    cart: round4(units[minute]! * CART_PER_UNIT),
-    orders: round4(units[minute]! / UNITS_PER_ORDER),
-    units: units[minute]!,
-    gmv: gmv[minute]!,
+  return shares.map((_, minute) => {
+    const orders = round4(units[minute]! / UNITS_PER_ORDER);
+    return {
+      minute,
+      uv: uv[minute]!,
+      pv: round4(uv[minute]! * PV_PER_UV),
+      fav: round4(uv[minute]! * FAV_PER_UV),
+      cart: round4(units[minute]! * CART_PER_UNIT),
+      orders,
+      units: units[minute]!,
+      gmv: gmv[minute]!,
+      placedOrders: round4(orders / PAY_RATE),
+      placedGmv: round4(gmv[minute]! / PAY_RATE),
+    };
+  });
+}
+
+/**
+ * The preheat's plan (minutes −preheat … −1): visitors building up towards 开团 (a share of the
+ * launch's), browsing, favouriting and adding to cart; nothing sold before 开团.
+ */
+export function templatePreheat(targets: Targets, preheatMinutes: number): ForecastMinute[] {
+  const weights = Array.from({ length: preheatMinutes }, (_, i) =>
+    Math.exp((i - preheatMinutes) / (preheatMinutes / 3 || 1)),
+  );
+  const total = weights.reduce((a, b) => a + b, 0);
+  const uv = apportion(
+    targets.uv * PREHEAT_UV_SHARE,
+    weights.map((w) => w / total),
+  );
+  return uv.map((v, i) => ({
+    minute: i - preheatMinutes,
+    ...zeroMetrics(),
+    uv: v,
+    pv: round4(v * PV_PER_UV),
+    fav: round4(v * PREHEAT_FAV_PER_UV),
+    cart: round4(v * PREHEAT_CART_PER_UV),
   }));
 }
 
@@ -133,7 +172,32 @@ export function resolveForecast(
   for (const p of input) {
     const slot = out[p.minute];
     if (!slot) continue;
-    for (const m of METRICS) slot[m] = p[m] ?? 0;
+    fill(slot, p);
+  }
+  return out;
+}
+
+/** A point's metrics into a stored minute: every count (0 when omitted), the order measures when given. */
+function fill(
+  slot: ForecastMinute,
+  p: Partial<Record<(typeof BASE_METRICS)[number], number>> & { channels?: ChannelBreakdown | undefined },
+): void {
+  for (const m of METRICS) slot[m] = p[m] ?? 0;
+  for (const m of ORDER_METRICS) if (p[m] !== undefined) slot[m] = p[m];
+  if (p.channels) slot.channels = canonicalChannels(p.channels);
+}
+
+/** The preheat's plan from the input: its negative minutes, or the template's preheat. */
+export function resolvePreheat(input: ForecastInput, preheatMinutes: number): ForecastMinute[] {
+  if (preheatMinutes <= 0) return [];
+  if (!Array.isArray(input)) return templatePreheat(input.template, preheatMinutes);
+  const out: ForecastMinute[] = Array.from({ length: preheatMinutes }, (_, i) => ({
+    minute: i - preheatMinutes,
+    ...zeroMetrics(),
+  }));
+  for (const p of input) {
+    const slot = out[p.minute + preheatMinutes];
+    if (p.minute < 0 && slot) fill(slot, p);
   }
   return out;
 }

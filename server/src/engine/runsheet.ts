@@ -2,9 +2,14 @@
  * Run-sheet commands: edit the tasks, tick one off. Like every command they decide against the
  * state at a launch-clock time, fold their facts in, and return them for the log.
  */
-import { type LaunchEventBody, type RunSheetTask, runSheetOf } from '@warroom/shared';
-import { iso, record } from './checkpoints';
-import type { LaunchState } from './state';
+import {
+  type LaunchEventBody,
+  type LaunchState,
+  type RunSheetTask,
+  launchTime,
+  runSheetOf,
+} from '@warroom/shared';
+import { record } from './record';
 
 export type RunSheetOutcome =
   { ok: true; events: LaunchEventBody[] } | { ok: false; code: 'not_found'; message: string };
@@ -16,7 +21,7 @@ export function updateRunSheet(
   nowMs: number,
 ): LaunchEventBody[] {
   const events: LaunchEventBody[] = [];
-  record(state, events, { type: 'runsheet.updated', runSheet, by, at: iso(state, nowMs) });
+  record(state, events, { type: 'runsheet.updated', runSheet, by, at: launchTime(state, nowMs) });
   return events;
 }
 
@@ -26,6 +31,6 @@ export function tickOffTask(state: LaunchState, taskId: string, by: string, nowM
     return { ok: false, code: 'not_found', message: `no task ${taskId} in this launch's run sheet` };
   if (state.runSheetDone.has(taskId)) return { ok: true, events: [] };
   const events: LaunchEventBody[] = [];
-  record(state, events, { type: 'runsheet.task.done', taskId, by, at: iso(state, nowMs) });
+  record(state, events, { type: 'runsheet.task.done', taskId, by, at: launchTime(state, nowMs) });
   return { ok: true, events };
 }

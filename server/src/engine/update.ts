@@ -3,9 +3,18 @@
  * checkpoint they touch is evaluated again under them. Like every command it decides against the
  * state at a launch-clock time, folds its facts in and returns them.
  */
-import type { Launch, LaunchEventBody } from '@warroom/shared';
-import { clearAlert, evaluateCheckpoint, iso, isComplete, record } from './checkpoints';
-import type { LaunchState } from './state';
+import {
+  type Launch,
+  type LaunchEventBody,
+  type LaunchState,
+  checkpointMetricsOf,
+  launchTime,
+} from '@warroom/shared';
+import { clearAlert } from './alerts';
+import { evaluateCheckpoint, isComplete } from './checkpoints';
+import { evaluateStock, evaluateUnpaid } from './stock';
+import { evaluateBudgets } from './budget';
+import { record } from './record';
 
 /** Why an edit cannot be made, tied to the field a planner has to change. */
 export interface UpdateIssue {
@@ -69,17 +78,25 @@ export function updateLaunch(state: LaunchState, next: Launch, by: string, nowMs
     };
   const events: LaunchEventBody[] = [];
   if (JSON.stringify(next) === JSON.stringify(state.launch)) return { ok: true, launch: next, events };
-  record(state, events, { type: 'launch.updated', launch: next, by, at: iso(state, nowMs) });
+  record(state, events, { type: 'launch.updated', launch: next, by, at: launchTime(state, nowMs) });
   const checkpoints = new Set(next.checkpoints);
-  const metrics = new Set<string>(next.metrics);
+
   for (const t of next.checkpoints) {
     if (state.checkpoints.has(t)) evaluateCheckpoint(state, t, nowMs, events, true);
     else if (isComplete(state, t)) evaluateCheckpoint(state, t, nowMs, events);
   }
   for (const alert of [...state.alerts.values()]) {
+    if (alert.kind !== 'breach' && alert.kind !== 'data-gap') continue; // stock and payments: below
     const gone = !checkpoints.has(alert.checkpoint);
-    const notCompared = alert.kind === 'breach' && alert.metric !== null && !metrics.has(alert.metric);
-    if (gone || notCompared) clearAlert(state, alert, nowMs, events);
+    const notCompared =
+      alert.kind === 'breach' &&
+      alert.metric !== null &&
+      !checkpointMetricsOf(next, alert.checkpoint).includes(alert.metric);
+    if (gone || notCompared) clearAlert(state, alert, launchTime(state, nowMs), events);
   }
+  // Stock and payments under the new settings (the stock or the payment window may have changed).
+  evaluateStock(state, nowMs, events);
+  evaluateUnpaid(state, nowMs, events);
+  evaluateBudgets(state, nowMs, events);
   return { ok: true, launch: next, events };
 }

@@ -4,6 +4,9 @@
  * planner's explicit mapping, which wins for the columns it names.
  */
 import {
+  type BaseMetric,
+  type TrafficChannel,
+  type ChannelField,
   type ColumnMapping,
   type IgnoredColumn,
   type MappingTarget,
@@ -11,12 +14,14 @@ import {
   METRICS,
 } from '@warroom/shared';
 import { ImportFileError } from './errors';
+import { channelColumn, isSourceHeader, sourceField } from './channels';
 
 type TimeKind = 'time' | 'minute';
 
-const DICTIONARY: Record<string, Metric | TimeKind> = {};
-function words(target: Metric | TimeKind, ...names: string[]) {
-  for (const n of names) DICTIONARY[normalize(n)] = target;
+/** Normalized header → what it holds. A Map: a header is user text, and `constructor` must not find Object. */
+const DICTIONARY = new Map<string, BaseMetric | TimeKind>();
+function words(target: BaseMetric | TimeKind, ...names: string[]) {
+  for (const n of names) DICTIONARY.set(normalize(n), target);
 }
 
 /** Lower case, no spaces, underscores, hyphens or dots, no unit in brackets: "支付金额(元)" → "支付金额". */
@@ -60,6 +65,29 @@ words('cart', '加购人数', '加购件数', '加购数', '加购', 'cart', 'ad
 words('orders', '支付买家数', '支付人数', '买家数', 'orders', 'buyers');
 words('units', '支付件数', '销量', 'units', 'units sold');
 words('gmv', '支付金额', '成交金额', '销售额', 'gmv', 'revenue', 'sales');
+// Orders placed (下单) and not necessarily paid, and first-time buyers: 生意参谋 exports name them so.
+words(
+  'placedOrders',
+  '下单买家数',
+  '下单人数',
+  '下单用户数',
+  'placedorders',
+  'placed orders',
+  'orders placed',
+  'placed buyers',
+);
+words('placedGmv', '下单金额', 'placedgmv', 'placed gmv', 'placed amount', 'order amount');
+words(
+  'newBuyers',
+  '新买家数',
+  '新客数',
+  '新支付买家数',
+  '支付新买家数',
+  '新成交客户数',
+  'newbuyers',
+  'new buyers',
+  'new customers',
+);
 
 const RATES = new Set(
   [
@@ -83,14 +111,27 @@ const CUMULATIVE_PREFIXES = ['累计', 'cumulative', 'cum'];
 export interface MetricColumn {
   index: number;
   header: string;
-  metric: Metric;
+  metric: BaseMetric;
   cumulative: boolean;
+}
+
+/** A wide channel column: one channel's figure (直通车花费). */
+export interface ChannelColumn {
+  index: number;
+  header: string;
+  channel: TrafficChannel;
+  field: ChannelField;
 }
 
 export interface ColumnPlan {
   time: { index: number; header: string; kind: TimeKind };
   metrics: MetricColumn[];
-  /** Metrics no column gives. */
+  /** Wide channel columns (per minute, never running totals). */
+  channels: ChannelColumn[];
+  /** A 流量来源 export: the source column, and the figures of each row's source. */
+  source: { index: number; header: string } | null;
+  sourceFields: { index: number; header: string; field: ChannelField }[];
+  /** Of the seven a reading always carries, those no column gives (order measures stay unsent). */
   absent: Metric[];
   mapping: Record<string, MappingTarget>;
   ignored: IgnoredColumn[];
@@ -98,14 +139,14 @@ export interface ColumnPlan {
   width: number;
 }
 
-function recognise(header: string): { target: Metric | TimeKind; cumulative: boolean } | 'rate' | null {
+function recognise(header: string): { target: BaseMetric | TimeKind; cumulative: boolean } | 'rate' | null {
   const n = normalize(header);
   if (!n) return null;
-  const direct = DICTIONARY[n];
+  const direct = DICTIONARY.get(n);
   if (direct) return { target: direct, cumulative: false };
   for (const p of CUMULATIVE_PREFIXES) {
     if (n.startsWith(p)) {
-      const rest = DICTIONARY[n.slice(p.length)];
+      const rest = DICTIONARY.get(n.slice(p.length));
       if (rest && rest !== 'time' && rest !== 'minute') return { target: rest, cumulative: true };
     }
   }
@@ -113,11 +154,23 @@ function recognise(header: string): { target: Metric | TimeKind; cumulative: boo
   return null;
 }
 
-function fromMapping(target: MappingTarget): { target: Metric | TimeKind; cumulative: boolean } | 'ignore' {
+type Found =
+  | { target: BaseMetric | TimeKind; cumulative: boolean }
+  | { channel: TrafficChannel; field: ChannelField }
+  | { source: true }
+  | { sourceField: ChannelField };
+
+function fromMapping(target: MappingTarget): Found | 'ignore' {
   if (target === 'ignore') return 'ignore';
+  if (target === 'source') return { source: true };
+  if (target.startsWith('source:')) return { sourceField: target.slice('source:'.length) as ChannelField };
+  if (target.startsWith('channel:')) {
+    const [, channel, field] = target.split(':');
+    return { channel: channel as TrafficChannel, field: field as ChannelField };
+  }
   if (target.startsWith('cumulative:'))
-    return { target: target.slice('cumulative:'.length) as Metric, cumulative: true };
-  return { target: target as Metric | TimeKind, cumulative: false };
+    return { target: target.slice('cumulative:'.length) as BaseMetric, cumulative: true };
+  return { target: target as BaseMetric | TimeKind, cumulative: false };
 }
 
 /**
@@ -139,15 +192,49 @@ export function planColumns(
       );
     explicit.set(actual, target);
   }
-  const mapping: Record<string, MappingTarget> = {};
+  // Keyed by header text: without a prototype, a column named __proto__ is an entry like any other.
+  const mapping = Object.create(null) as Record<string, MappingTarget>;
   const ignored: IgnoredColumn[] = [];
   const metrics: MetricColumn[] = [];
   const times: { index: number; header: string; kind: TimeKind }[] = [];
-  const taken = new Map<Metric, string>();
+  const taken = new Map<BaseMetric, string>();
+  const channels: ChannelColumn[] = [];
+  const channelTaken = new Map<string, string>();
+  const sources: { index: number; header: string }[] = [];
+  const spendColumns: { index: number; header: string }[] = [];
   header.forEach((h, index) => {
     const label = h === '' ? `column ${index + 1}` : h;
     const mapped = explicit.get(h);
-    const found = mapped ? fromMapping(mapped) : recognise(h);
+    let found: Found | 'rate' | 'ignore' | null = mapped ? fromMapping(mapped) : recognise(h);
+    if (!mapped && !found) {
+      const ch = channelColumn(h);
+      if (ch) found = ch;
+      else if (isSourceHeader(h)) found = { source: true };
+      else if (sourceField(h) === 'spend') found = { sourceField: 'spend' };
+    }
+    if (found && found !== 'rate' && found !== 'ignore') {
+      if ('source' in found) {
+        sources.push({ index, header: label });
+        return;
+      }
+      if ('sourceField' in found) {
+        if (found.sourceField === 'spend') spendColumns.push({ index, header: label });
+        else metrics.push({ index, header: label, metric: found.sourceField, cumulative: false });
+        return;
+      }
+      if ('channel' in found) {
+        const key = `${found.channel}:${found.field}`;
+        const other = channelTaken.get(key);
+        if (other !== undefined) {
+          ignored.push({ column: label, reason: `'${other}' already gives ${found.channel} ${found.field}` });
+          return;
+        }
+        channelTaken.set(key, label);
+        channels.push({ index, header: label, ...found });
+        mapping[label] = `channel:${found.channel}:${found.field}`;
+        return;
+      }
+    }
     if (found === 'ignore') {
       ignored.push({ column: label, reason: 'ignored by the mapping' });
       return;
@@ -190,15 +277,58 @@ export function planColumns(
     ignored.push({ column: t.header, reason: `'${time.header}' gives the minute` });
   }
   mapping[time.header] = time.kind;
-  if (metrics.length === 0)
+  const source = sources[0] ?? null;
+  for (const s of sources.slice(1))
+    ignored.push({ column: s.header, reason: `'${source!.header}' gives the 流量来源` });
+  const sourceFields: ColumnPlan['sourceFields'] = [];
+  if (source) {
+    // A 流量来源 export: each row is one source's figures, not the launch's.
+    mapping[source.header] = 'source';
+    for (const m of metrics.splice(0)) {
+      const field = m.metric === 'uv' || m.metric === 'orders' || m.metric === 'gmv' ? m.metric : null;
+      if (field && !m.cumulative && !sourceFields.some((f) => f.field === field)) {
+        sourceFields.push({ index: m.index, header: m.header, field });
+        mapping[m.header] = `source:${field}`;
+      } else {
+        delete mapping[m.header];
+        ignored.push({
+          column: m.header,
+          reason:
+            'a 流量来源 export carries 访客数, 支付买家数, 支付金额 and 花费 per source (per minute): not imported',
+        });
+      }
+    }
+    for (const s of spendColumns.slice(0, 1)) {
+      sourceFields.push({ index: s.index, header: s.header, field: 'spend' });
+      mapping[s.header] = 'source:spend';
+    }
+    for (const s of spendColumns.slice(1))
+      ignored.push({ column: s.header, reason: 'another column gives 花费' });
+    if (sourceFields.length === 0)
+      throw new ImportFileError(
+        `a 流量来源 export needs 访客数, 支付买家数, 支付金额 or 花费 columns; the header is: ${header.join(', ')}`,
+      );
+  } else {
+    for (const s of spendColumns)
+      ignored.push({
+        column: s.header,
+        reason:
+          'spend (花费) needs its channel: name the column 直通车花费 (or ztc.spend), or add a 流量来源 column',
+      });
+  }
+  if (metrics.length === 0 && channels.length === 0 && sourceFields.length === 0)
     throw new ImportFileError(
       'no metric column: name them 访客数/uv, 浏览量/pv, 收藏人数/fav, 加购人数/cart, 支付买家数/orders, ' +
-        `支付件数/units, 支付金额/gmv (or 累计… for running totals), or map them; the header is: ${header.join(', ')}`,
+        '支付件数/units, 支付金额/gmv, 下单买家数/placedOrders, 下单金额/placedGmv, 新买家数/newBuyers ' +
+        `(or 累计… for running totals), or map them; the header is: ${header.join(', ')}`,
     );
   return {
     time,
     metrics,
-    absent: METRICS.filter((m) => !taken.has(m)),
+    channels,
+    source,
+    sourceFields,
+    absent: source ? [...METRICS] : METRICS.filter((m) => !taken.has(m)),
     mapping,
     ignored,
     cumulativeColumns: metrics.filter((m) => m.cumulative).map((m) => m.header),

@@ -8,12 +8,16 @@ import {
   type ImportReport,
   type Metric,
   type MetricValues,
+  type OrderMetric,
   type Targets,
+  BASE_METRICS,
   MAX_DURATION_MINUTES,
   METRICS,
+  PREHEAT_MINUTES,
+  isCoreMetric,
   zeroMetrics,
 } from '@warroom/shared';
-import type { LaunchState } from '../engine/index';
+import type { LaunchState } from '@warroom/shared';
 import type { ColumnPlan } from './columns';
 import { ImportFileError } from './errors';
 import type { CsvFile } from './records';
@@ -21,14 +25,18 @@ import { ReportBuilder } from './report';
 import { RowReader } from './rows';
 import { TimeReader } from './values';
 
+type CurvePoint = ForecastPoint & MetricValues & Partial<Record<OrderMetric, number>>;
+
 export interface Curve {
-  forecast: (ForecastPoint & MetricValues)[];
+  /** From the preheat's first minute (negative) when the file plans one, else from 开团. */
+  forecast: CurvePoint[];
+  /** Over the launch itself (minute 0 on): what the targets are compared with. */
   totals: Record<Metric, number>;
 }
 
-function totalsOf(points: readonly MetricValues[]): Record<Metric, number> {
+function totalsOf(points: readonly CurvePoint[]): Record<Metric, number> {
   const t = zeroMetrics();
-  for (const p of points) for (const m of METRICS) t[m] += p[m];
+  for (const p of points) if (p.minute >= 0) for (const m of METRICS) t[m] += p[m];
   for (const m of METRICS) t[m] = Math.round(t[m] * 10_000) / 10_000;
   return t;
 }
@@ -43,6 +51,20 @@ export async function importForecast(
       `the forecast gives times ('${plan.time.header}'); say when 开团 is with ?startAt=2026-11-11T10:00 ` +
         '(or give a minute column: minutes from 开团)',
     );
+  // A forecast curve has no channel breakdown: a channel plan is the launch's channelShares (or its
+  // forecast points' channels), so a channel column is said to be left out rather than mapped.
+  if (plan.source)
+    throw new ImportFileError(
+      `a 流量来源 export ('${plan.source.header}') is readings, not a forecast; plan channels with the launch's channelShares`,
+    );
+  for (const c of plan.channels) {
+    delete plan.mapping[c.header];
+    plan.ignored.push({
+      column: c.header,
+      reason: "a forecast curve carries no channels: plan them with the launch's channelShares",
+    });
+  }
+  plan.channels = [];
   const limit = opts.durationMinutes ?? MAX_DURATION_MINUTES;
   const reader = new RowReader({
     plan,
@@ -50,16 +72,17 @@ export async function importForecast(
     startMs: opts.startMs,
     wholeCounts: false,
     outOfRange: (m) =>
-      m < 0
-        ? 'a forecast starts at 开团 (minute 0)'
+      m < -PREHEAT_MINUTES
+        ? `a forecast starts at most ${PREHEAT_MINUTES} minutes before 开团 (the preheat, 预热)`
         : m >= limit
           ? `after the launch ends (its last minute is ${limit - 1})`
           : null,
   });
   const warnings: string[] = [];
   const report = new ReportBuilder(file, plan, true, warnings);
-  const points = new Map<number, { line: number; values: MetricValues }>();
+  const points = new Map<number, { line: number; values: Omit<CurvePoint, 'minute'> }>();
   const absent = new Set(plan.absent);
+  const given = new Set(plan.metrics.map((c) => c.metric));
   for await (const record of file.records) {
     report.rowsRead++;
     const row = reader.read(record);
@@ -71,13 +94,14 @@ export async function importForecast(
       report.duplicates++;
       continue;
     }
-    const values = zeroMetrics();
+    const values: Omit<CurvePoint, 'minute'> = zeroMetrics();
     const problems = [];
-    for (let i = 0; i < METRICS.length; i++) {
-      const m = METRICS[i]!;
+    for (let i = 0; i < BASE_METRICS.length; i++) {
+      const m = BASE_METRICS[i]!;
       const v = row.values[i];
       if (v !== undefined) values[m] = v;
-      else if (!absent.has(m)) {
+      // Order measures are planned only when the file has a column for them.
+      else if (isCoreMetric(m) ? !absent.has(m) : given.has(m)) {
         const why = row.missing[i];
         problems.push({
           line: row.line,
@@ -92,7 +116,7 @@ export async function importForecast(
     }
     const seen = points.get(row.minute);
     if (seen) {
-      if (METRICS.every((m) => seen.values[m] === values[m])) report.duplicates++;
+      if (BASE_METRICS.every((m) => seen.values[m] === values[m])) report.duplicates++;
       else
         report.reject([
           {
@@ -108,15 +132,26 @@ export async function importForecast(
     report.covered(row.minute);
   }
   const length = opts.durationMinutes ?? (report.lastMinute === null ? 0 : report.lastMinute + 1);
-  const forecast = Array.from({ length }, (_, minute) => ({
-    minute,
-    ...(points.get(minute)?.values ?? zeroMetrics()),
-  }));
+  const first = Math.min(0, report.firstMinute ?? 0);
+  const orderColumns = [...given].filter((m) => !isCoreMetric(m));
+  const forecast: CurvePoint[] = Array.from({ length: length - first }, (_, i) => {
+    const minute = first + i;
+    const values = points.get(minute)?.values;
+    if (values) return { minute, ...values };
+    const empty: CurvePoint = { minute, ...zeroMetrics() };
+    for (const m of orderColumns) empty[m as OrderMetric] = 0;
+    return empty;
+  });
   const gaps = forecast.filter((p) => !points.has(p.minute));
   if (gaps.length > 0)
     warnings.push(
-      `${gaps.length} minute(s) between 0 and ${length - 1} are not in the file (the first is minute ` +
+      `${gaps.length} minute(s) between ${first} and ${length - 1} are not in the file (the first is minute ` +
         `${gaps[0]!.minute}); they are 0 in the curve`,
+    );
+  if (first < 0)
+    warnings.push(
+      `minutes ${first} to -1 plan the preheat (预热, ${-first} minutes before 开团); the launch takes ` +
+        'them as its preheat forecast',
     );
   return { forecast, totals: totalsOf(forecast), report: report.build() };
 }

@@ -13,5 +13,6 @@ export {
   type ReadingsTarget,
 } from './readings-import';
 export { importForecast, curveFromLaunch, CurveError, apportion } from './forecast-build';
-export { minutesCsv, csvCell, EXPORT_HEADERS, BOM } from './export';
+export { minutesCsv, EXPORT_HEADERS } from './export';
+export { csvCell, BOM } from '../csv';
 export { ImportFileError, ImportStorageError } from './errors';

@@ -20,13 +20,26 @@ import {
   type ImportProblem,
   type ImportProgress,
   type ImportReport,
+  type LaunchState,
   type Reading,
   type ReadingInput,
-  METRICS,
+  BASE_METRICS,
+  CHANNEL_FIELDS,
+  type TrafficChannel,
+  type ChannelBreakdown,
+  type ChannelValues,
+  isCoreMetric,
   PREHEAT_MINUTES,
+  canonicalChannels,
+  cloneState,
+  fromMicro,
+  sameChannels,
+  toMicro,
 } from '@warroom/shared';
-import { type LaunchState, ingest, tick } from '../engine/index';
+import { channelOfSource } from './channels';
+import { ingest, tick } from '../engine/index';
 import type { Decide, LaunchRuntime } from '../launches/runtime';
+import type { LaunchService } from '../launches/service';
 import { type ColumnPlan } from './columns';
 import { ImportStorageError } from './errors';
 import type { CsvFile } from './records';
@@ -50,22 +63,23 @@ export interface ReadingsTarget {
   execute<T>(decide: Decide<T>): Promise<T>;
 }
 
-export function runtimeTarget(rt: LaunchRuntime): ReadingsTarget {
+/** The launch itself: each batch is a command of the launch service. */
+export function runtimeTarget(rt: LaunchRuntime, launches: LaunchService): ReadingsTarget {
   return {
     // Read afresh each time: a failed commit replaces the runtime's state object.
     state: () => rt.state,
     driven: () => rt.driven,
-    execute: (decide) => rt.execute(decide),
+    execute: (decide) => launches.importBatch(rt, decide),
   };
 }
 
 /**
  * A private copy of the launch's state for a dry run: the same engine decides, nothing is written.
- * The launch and the forecast sums are never changed by the engine, so they are shared, not copied.
+ * Facts replace what they change (readings, checkpoints and alerts are never mutated in place), so
+ * a copy of the collections is enough.
  */
 export function dryRunTarget(rt: LaunchRuntime): ReadingsTarget {
-  const { launch, forecastPrefix, ...rest } = rt.state;
-  const scratch: LaunchState = { ...structuredClone(rest), launch, forecastPrefix };
+  const scratch: LaunchState = cloneState(rt.state);
   return {
     state: () => scratch,
     driven: () => rt.driven,
@@ -96,8 +110,29 @@ interface BatchTally {
 }
 
 function sameReading(a: Reading, b: Reading): boolean {
-  for (const m of METRICS) if (a[m] !== b[m]) return false;
-  return true;
+  for (const m of BASE_METRICS) if (a[m] !== b[m]) return false;
+  return sameChannels(a.channels, b.channels);
+}
+
+/** A breakdown with `changes` laid over `base` channel by channel, figure by figure. */
+function overlay(
+  base: ChannelBreakdown | undefined,
+  changes: Partial<Record<TrafficChannel, Partial<Record<(typeof CHANNEL_FIELDS)[number], number>>>>,
+): ChannelBreakdown {
+  const out: ChannelBreakdown = { ...base };
+  for (const [c, v] of Object.entries(changes) as [TrafficChannel, ChannelValues][])
+    out[c] = { ...base?.[c], ...v };
+  return canonicalChannels(out);
+}
+
+/** Two channel figures added exactly (sources of one channel in a minute). */
+function addValues(a: ChannelValues, b: ChannelValues): ChannelValues {
+  const out: ChannelValues = { ...a };
+  for (const f of CHANNEL_FIELDS) {
+    const v = b[f];
+    if (v !== undefined) out[f] = fromMicro(toMicro(a[f] ?? 0) + toMicro(v));
+  }
+  return out;
 }
 
 function formatMinute(minute: number): string {
@@ -128,11 +163,18 @@ export async function importReadings(
           ? `after the launch ends (its last minute is ${duration - 1})`
           : null,
   });
-  const report = new ReportBuilder(file, plan, run.dryRun);
+  const warnings: string[] = [];
+  const report = new ReportBuilder(file, plan, run.dryRun, warnings);
   /** Line of the row that set each minute in this import (0: none), indexed by minute − lowest. */
   const seenLine = new Int32Array(duration - lowest);
   const absent = new Set(plan.absent);
   const batchRows = run.batchRows ?? IMPORT_BATCH_ROWS;
+  /**
+   * A 流量来源 export: what this import has read for each minute's channels so far (sources of one
+   * channel add up), and on which line each source of a minute was.
+   */
+  const sourced = new Map<number, { sums: Map<TrafficChannel, ChannelValues>; lines: Map<string, number> }>();
+  const unknownSources = new Set<string>();
   let batch: Row[] = [];
 
   /**
@@ -225,11 +267,13 @@ export async function importReadings(
     }
     const reading = { minute } as Reading;
     const problems = [];
-    for (let i = 0; i < METRICS.length; i++) {
-      const m = METRICS[i]!;
+    for (let i = 0; i < BASE_METRICS.length; i++) {
+      const m = BASE_METRICS[i]!;
       const v = row.values[i];
       if (v !== undefined) reading[m] = v;
-      else if (base) reading[m] = base[m];
+      else if (base && base[m] !== undefined) reading[m] = base[m];
+      // An order measure with no value stays unsent, as a pusher would leave it out.
+      else if (!isCoreMetric(m)) continue;
       else if (absent.has(m)) reading[m] = 0;
       else {
         const why = row.missing[i];
@@ -244,6 +288,36 @@ export async function importReadings(
     }
     if (problems.length > 0) {
       tally.rejects.push(problems);
+      return;
+    }
+    if (row.channels && Object.keys(row.channels).length > 0)
+      reading.channels = overlay(base?.channels, row.channels);
+    else if (base?.channels) reading.channels = base.channels;
+    if (row.source) {
+      // One source's row: added to what this import read for its channel in this minute.
+      const { channel, known } = channelOfSource(row.source.name);
+      if (!known) unknownSources.add(row.source.name);
+      let at = sourced.get(minute);
+      if (!at) sourced.set(minute, (at = { sums: new Map(), lines: new Map() }));
+      const earlier = at.lines.get(row.source.name);
+      if (earlier !== undefined) {
+        tally.rejects.push([
+          {
+            line,
+            column: plan.source!.header,
+            message: `minute ${minute} (${row.when}) of ${row.source.name} is already on line ${earlier}; keep one of the two rows`,
+          },
+        ]);
+        return;
+      }
+      at.lines.set(row.source.name, line);
+      const sum = addValues(at.sums.get(channel) ?? {}, row.source.values);
+      at.sums.set(channel, sum);
+      reading.channels = overlay(base?.channels, { [channel]: sum });
+      tally.seen.set(minute, line);
+      // The minute's reading is decided once all its sources in the batch are in: accepted and
+      // duplicates count minutes (readings), not source rows.
+      pending.set(minute, { line, reading });
       return;
     }
     const seen = tally.seen.get(minute) ?? seenLine[minute - lowest]!;
@@ -295,5 +369,9 @@ export async function importReadings(
   }
   await flush();
   report.bytesRead = run.bytesRead?.() ?? 0;
+  if (unknownSources.size > 0)
+    warnings.push(
+      `流量来源 not known as a channel, counted as 其他 (other): ${[...unknownSources].slice(0, 20).join(', ')}`,
+    );
   return report.build();
 }

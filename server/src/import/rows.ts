@@ -4,21 +4,23 @@
  * in file order because running totals depend on the row before.
  */
 import {
+  type BaseMetric,
+  type TrafficChannel,
+  type ChannelField,
   type ImportProblem,
-  type Metric,
-  COUNT_METRICS,
+  BASE_METRICS,
   MAX_METRIC_VALUE,
-  METRICS,
   MINUTE_MS,
+  WHOLE_METRICS,
   zonedParts,
 } from '@warroom/shared';
 import type { ColumnPlan, MetricColumn } from './columns';
 import type { CsvRecord } from './records';
 import { type TimeReader, difference, metricProblem, parseMinuteCell, parseNumberCell } from './values';
 
-export const METRIC_INDEX: Record<Metric, number> = Object.fromEntries(
-  METRICS.map((m, i) => [m, i]),
-) as Record<Metric, number>;
+export const METRIC_INDEX: Record<BaseMetric, number> = Object.fromEntries(
+  BASE_METRICS.map((m, i) => [m, i]),
+) as Record<BaseMetric, number>;
 
 export interface Row {
   line: number;
@@ -26,13 +28,17 @@ export interface Row {
   minute: number | null;
   /** The time cell as written, for messages. */
   when: string;
-  /** Per-minute values by METRICS index; undefined = missing. */
+  /** Per-minute values by BASE_METRICS index; undefined = missing (or no column). */
   values: (number | undefined)[];
-  /** Why a value of a present column is missing, by METRICS index. */
+  /** Why a value of a present column is missing, by BASE_METRICS index. */
   missing: (ImportProblem | undefined)[];
   problems: ImportProblem[];
   /** The same minute and running totals as the row before: a repeated line. */
   repeatsPrevious: boolean;
+  /** Wide channel columns' figures (only the cells that hold a value). */
+  channels?: Partial<Record<TrafficChannel, Partial<Record<ChannelField, number>>>>;
+  /** A 流量来源 row: its source name and figures. */
+  source?: { name: string; values: Partial<Record<ChannelField, number>> };
 }
 
 export interface RowContext {
@@ -76,15 +82,15 @@ export class RowReader {
       started: false,
     }));
     this.startLocal = ctx.startMs !== null && ctx.times ? zonedParts(ctx.startMs, ctx.times.zone) : null;
-    this.whole = ctx.plan.metrics.map((c) => ctx.wholeCounts && COUNT_METRICS.includes(c.metric));
+    this.whole = ctx.plan.metrics.map((c) => ctx.wholeCounts && WHOLE_METRICS.includes(c.metric));
   }
 
   read(record: CsvRecord): Row {
     const { plan } = this.ctx;
     const { line, cells } = record;
     const problems: ImportProblem[] = [];
-    const values: (number | undefined)[] = new Array<number | undefined>(METRICS.length);
-    const missing: (ImportProblem | undefined)[] = new Array<ImportProblem | undefined>(METRICS.length);
+    const values: (number | undefined)[] = new Array<number | undefined>(BASE_METRICS.length);
+    const missing: (ImportProblem | undefined)[] = new Array<ImportProblem | undefined>(BASE_METRICS.length);
     if (cells.length !== plan.width) {
       const extraBlank = cells.length > plan.width && cells.slice(plan.width).every((c) => c.trim() === '');
       if (!extraBlank)
@@ -153,7 +159,54 @@ export class RowReader {
         }
       }
     }
-    return { line, minute, when: timeRaw.trim(), values, missing, problems, repeatsPrevious };
+    const row: Row = { line, minute, when: timeRaw.trim(), values, missing, problems, repeatsPrevious };
+    if (plan.channels.length > 0) {
+      const channels: NonNullable<Row['channels']> = {};
+      for (const col of plan.channels) {
+        const v = this.channelCell(cells[col.index] ?? '', col.header, col.field, line, problems);
+        if (v !== undefined) (channels[col.channel] ??= {})[col.field] = v;
+      }
+      row.channels = channels;
+    }
+    if (plan.source) {
+      const name = (cells[plan.source.index] ?? '').trim();
+      if (name === '')
+        problems.push({
+          line,
+          column: plan.source.header,
+          message: `${plan.source.header} is empty; every row names its source`,
+        });
+      const sourceValues: Partial<Record<ChannelField, number>> = {};
+      for (const col of plan.sourceFields) {
+        const v = this.channelCell(cells[col.index] ?? '', col.header, col.field, line, problems);
+        if (v !== undefined) sourceValues[col.field] = v;
+      }
+      row.source = { name, values: sourceValues };
+    }
+    return row;
+  }
+
+  /** A channel figure's cell: a value, undefined when empty (not sent), a problem otherwise. */
+  private channelCell(
+    raw: string,
+    header: string,
+    field: ChannelField,
+    line: number,
+    problems: ImportProblem[],
+  ): number | undefined {
+    const cell = parseNumberCell(raw, header);
+    if (cell.kind === 'missing') return undefined;
+    if (cell.kind === 'error') {
+      problems.push({ line, column: header, message: cell.message });
+      return undefined;
+    }
+    const whole = this.ctx.wholeCounts && (field === 'uv' || field === 'orders');
+    const p = metricProblem(cell.value, header, whole, raw);
+    if (p) {
+      problems.push({ line, column: header, message: p });
+      return undefined;
+    }
+    return cell.value;
   }
 
   private increment(

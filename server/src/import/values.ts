@@ -119,7 +119,7 @@ export class TimeReader {
     const s = halfWidth(raw.trim());
     const o = WITH_OFFSET.exec(s);
     if (o) {
-      const ms = Date.parse(`${o[1]}T${o[2]}${normalizeOffset(o[3]!)}`);
+      const ms = parseDateTime(`${o[1]}T${o[2]}${o[3]}`, this.zone);
       return Number.isNaN(ms) ? notDateTime(raw) : { kind: 'instant', ms };
     }
     const l = LOCAL.exec(s);
@@ -165,11 +165,6 @@ const notDateTime = (raw: string) =>
   `is not a date-time: '${raw.trim()}' (write 2026-11-11 10:05, 2026/11/11 10:05 or 10:05)`;
 
 const pad = (n: number) => String(n).padStart(2, '0');
-
-function normalizeOffset(o: string): string {
-  if (o.toUpperCase() === 'Z') return 'Z';
-  return o.includes(':') ? o : `${o.slice(0, 3)}:${o.slice(3)}`;
-}
 
 /** A minute-offset cell: an integer, negative before 开团. */
 export function parseMinuteCell(raw: string): number | string {

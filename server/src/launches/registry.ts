@@ -1,11 +1,10 @@
 /**
- * Every launch this server holds: loaded from the store at start, created by planners, ticked by
- * their clocks. It knows nothing of HTTP or sockets; the edges listen to what it commits.
+ * Every launch this server holds: loaded from the store at start, created by planners, kept in step
+ * with other instances. It knows nothing of HTTP or sockets; the edges listen to what it commits,
+ * and every change goes through the launch service (service.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { Launch, LaunchEvent, LaunchEventBody } from '@warroom/shared';
-import { MINUTE_MS } from '@warroom/shared';
-import { feedState, tick } from '../engine/index';
+import type { Launch, LaunchEvent } from '@warroom/shared';
 import {
   CorruptLogError,
   type EventStore,
@@ -34,7 +33,6 @@ export const simulationLease = (launchId: string) => `sim:${launchId}`;
 
 export interface RegistryEvents {
   committed: (runtime: LaunchRuntime, events: readonly LaunchEvent[]) => void;
-  feed: (runtime: LaunchRuntime) => void;
   /** Decided facts were dropped (a failed write): screens must take a fresh snapshot. */
   rolledBack: (runtime: LaunchRuntime) => void;
 }
@@ -52,11 +50,10 @@ export class LaunchRegistry {
   readonly problems: StoreProblem[] = [];
   private listeners: { [K in keyof RegistryEvents]: RegistryEvents[K][] } = {
     committed: [],
-    feed: [],
     rolledBack: [],
   };
-  private ticker: NodeJS.Timeout | null = null;
-  private lastFeed = new Map<string, string>();
+  /** Set once `load` finished: launches loaded later were created by another instance. */
+  private loaded = false;
   /** Set when several instances share the store (Redis). */
   leases: Leases | null = null;
   private loading = new Map<string, Promise<void>>();
@@ -83,6 +80,7 @@ export class LaunchRegistry {
   /** Rebuilds every launch from its log. A damaged log is reported, never silently dropped. */
   async load(): Promise<void> {
     for (const id of await this.store.listLaunches()) await this.loadOne(id);
+    this.loaded = true;
   }
 
   /**
@@ -137,15 +135,9 @@ export class LaunchRegistry {
     }
   }
 
-  private get loaded(): boolean {
-    return this.ticker !== null || this.leases !== null;
-  }
-
   async create(launch: Launch): Promise<LaunchRuntime> {
     const clock: LaunchClock =
-      launch.clock === 'simulated'
-        ? new ScaledClock(Date.parse(launch.startAt) - MINUTE_MS)
-        : new WallClock();
+      launch.clock === 'simulated' ? new ScaledClock(Date.parse(launch.createdAt)) : new WallClock();
     const first: LaunchEvent = {
       type: 'launch.created',
       launch,
@@ -175,56 +167,13 @@ export class LaunchRegistry {
     return [...this.runtimes.values()];
   }
 
-  /** Alert ids are `<launchId>-t<T>-<metric>`. */
+  /** Alert ids are `<launchId>-t<T>-<metric>` (or `<launchId>-stock-…`, `<launchId>-unpaid`). */
   forAlert(alertId: string): LaunchRuntime | undefined {
     return this.runtimes.get(alertId.split('-')[0] ?? '');
   }
 
-  /** Lets every launch's clock act: grace deadlines, escalations, feed liveness. */
-  startTicking(intervalMs = 250): void {
-    if (this.ticker) return;
-    this.ticker = setInterval(() => this.tickAll(), intervalMs);
-    this.ticker.unref();
-  }
-
-  tickAll(): void {
-    for (const rt of this.runtimes.values()) {
-      const now = rt.clock.now();
-      // A running simulation ticks its own launch, in step with the readings it feeds. With
-      // several instances, only the holder of the launch's tick lease ticks it (another instance
-      // that ticked would only lose the offset race), never a copy of a simulation driven elsewhere,
-      // and never while this copy is catching up.
-      const mine =
-        !this.leases || (this.leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
-      if (!rt.driven && mine) void this.tickOne(rt);
-      const feed = feedState(rt.state, now);
-      if (this.lastFeed.get(rt.id) !== feed) {
-        this.lastFeed.set(rt.id, feed);
-        for (const fn of this.listeners.feed) fn(rt);
-      }
-    }
-  }
-
-  /** One clock tick as a command: decided, recorded, decided again after a conflict. */
-  private async tickOne(rt: LaunchRuntime): Promise<void> {
-    try {
-      await rt.execute((state, now) => ({ events: tick(state, now), result: undefined }));
-    } catch (e) {
-      this.log.error({ err: e, launchId: rt.id }, 'could not record clock-driven facts; will retry');
-    }
-  }
-
-  /** Commits facts nobody waits for; a failure is logged (the state was rolled back). */
-  async commitQuietly(rt: LaunchRuntime, bodies: LaunchEventBody[]): Promise<void> {
-    try {
-      await rt.commit(bodies);
-    } catch (e) {
-      this.log.error({ err: e, launchId: rt.id }, 'could not record clock-driven facts; will retry');
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = null;
+  /** Incident ids are `<launchId>-i-<story>`. */
+  forIncident(incidentId: string): LaunchRuntime | undefined {
+    return this.runtimes.get(incidentId.split('-')[0] ?? '');
   }
 }

@@ -4,8 +4,13 @@
  * each other), then group-committed; a caller is answered, and screens are told, only once the facts
  * are durable. If a write fails, the state is rebuilt from what is durable and the caller gets 503.
  */
-import type { LaunchEvent, LaunchEventBody } from '@warroom/shared';
-import { type LaunchState, apply, initialState } from '../engine/index';
+import {
+  type LaunchEvent,
+  type LaunchEventBody,
+  type LaunchState,
+  evolveLogged,
+  foldLog,
+} from '@warroom/shared';
 import { type EventStore, OffsetConflictError, StorageUnavailableError } from '../store/event-store';
 import type { LaunchClock } from './clock';
 
@@ -49,14 +54,7 @@ export class LaunchRuntime {
   }
 
   static fold(events: readonly LaunchEvent[]): LaunchState {
-    const first = events[0];
-    if (!first || first.type !== 'launch.created') throw new Error('a launch log starts with launch.created');
-    const state = initialState(first.launch);
-    for (const e of events) {
-      apply(state, e);
-      state.offset = e.offset;
-    }
-    return state;
+    return foldLog(events);
   }
 
   get durableOffset(): number {
@@ -64,7 +62,7 @@ export class LaunchRuntime {
   }
 
   /** Records facts the engine already folded into `state`; resolves once they are durable. */
-  async commit(bodies: readonly LaunchEventBody[]): Promise<LaunchEvent[]> {
+  private async commit(bodies: readonly LaunchEventBody[]): Promise<LaunchEvent[]> {
     if (bodies.length === 0) {
       // A command that recorded nothing (a duplicate reading, a second acknowledgement) may have
       // been decided on facts still being written: answer only once they are durable, and fail
@@ -154,8 +152,7 @@ export class LaunchRuntime {
       this.rebuild();
       for (const e of fresh) {
         this.events.push(e);
-        apply(this.state, e);
-        this.state.offset = e.offset;
+        evolveLogged(this.state, e);
       }
       if (fresh.length > 0) this.onCommitted(this, fresh, true);
       if (this.announced > this.durableOffset && fresh.length > 0) continue;
@@ -189,8 +186,9 @@ export class LaunchRuntime {
     return this.inFlight > 0;
   }
 
-  /** Durable events after `offset`. */
-  eventsAfter(offset: number): LaunchEvent[] {
-    return this.events.slice(Math.max(0, offset));
+  /** Durable events after `offset`, at most `limit` of them. */
+  eventsAfter(offset: number, limit = Infinity): LaunchEvent[] {
+    const from = Math.max(0, offset);
+    return this.events.slice(from, from + limit);
   }
 }

@@ -110,26 +110,24 @@ export default fp<AuthPluginOptions>(
         resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
       }
       const { principal, badToken, viaCookie } = resolved;
-      if (badToken)
-        throw new HttpError(401, 'unauthorized', 'the bearer token is not valid (unknown or revoked)');
+      if (badToken) throw new HttpError(401, 'unauthorized', { key: 'http.badToken' });
       req.principal = principal;
       req.sessionSecret = viaCookie ? secret! : null;
       const access = req.routeOptions.config?.access;
       if (!access) {
         // Every API route must say who may use it; static files and the 404 handler need not.
         if (req.routeOptions.url?.startsWith('/api/'))
-          throw new HttpError(403, 'forbidden', 'this route is not open to anyone');
+          throw new HttpError(403, 'forbidden', { key: 'http.routeClosed' });
         return;
       }
       if (viaCookie && !SAFE_METHODS.has(req.method) && crossSite(req))
-        throw new HttpError(403, 'forbidden', 'cross-site request refused: send it from the War room pages');
+        throw new HttpError(403, 'forbidden', { key: 'http.crossSite' });
       if (allowed(principal, access)) return;
-      if (!principal) throw new HttpError(401, 'unauthorized', 'log in first (or send a bearer token)');
-      throw new HttpError(
-        403,
-        'forbidden',
-        `${actorName(principal)} may not do this (needs ${access} access)`,
-      );
+      if (!principal) throw new HttpError(401, 'unauthorized', { key: 'http.logInFirst' });
+      throw new HttpError(403, 'forbidden', {
+        key: 'http.needsAccess',
+        params: { who: actorName(principal), access },
+      });
     });
   },
   { name: 'auth' },

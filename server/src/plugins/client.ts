@@ -11,7 +11,18 @@ export interface ClientPluginOptions {
   dist: string;
 }
 
-const SPA_ROUTES = ['/', '/console', '/admin', '/screen/*', '/replay/*', '/review/*', '/login'];
+const SPA_ROUTES = [
+  '/',
+  '/console',
+  '/admin',
+  '/screen/*',
+  '/wall/*',
+  '/groups/*',
+  '/replay/*',
+  '/review/*',
+  '/ack/*',
+  '/login',
+];
 
 export default fp<ClientPluginOptions>(
   async (app, opts) => {

@@ -1,7 +1,9 @@
 /**
- * The contract's named pushes for a log fact: which event, with what payload, and whether it also
- * belongs in the supervisors' inbox. Shared by live launches and replays so both speak alike.
+ * The one adapter from log facts to what sockets receive, for live launches and replays alike:
+ * screens (batch subscribers) get each commit as one `events` push — the facts in log order — and
+ * everyone else (integrations, the supervisors' inbox) the contract's named pushes, one per fact.
  */
+import type { BroadcastOperator } from 'socket.io';
 import type { LaunchEvent, ServerToClientEvents } from '@warroom/shared';
 
 type Name = keyof ServerToClientEvents;
@@ -45,7 +47,61 @@ export function namedPush(
       return push('runsheet', { change: 'done', tick: { taskId: e.taskId, by: e.by, at: e.at } });
     case 'launch.updated':
       return push('launch', { launch: e.launch, by: e.by, at: e.at });
+    case 'incident.opened':
+    case 'incident.updated':
+    case 'incident.worsened':
+    case 'incident.acknowledged':
+    case 'incident.escalated':
+    case 'incident.resolved':
+    case 'incident.reopened':
+      return push('incident', { incident: e.incident, change: e.type.slice('incident.'.length) }, true);
+    case 'notification.due':
+    case 'notification.routed':
+    case 'notification.delivery':
     case 'launch.created':
-      return null;
+      // A new offset all the same: it moves named subscribers on as a clock tick does.
+      return push('clock', clock());
+  }
+}
+
+type Operator = BroadcastOperator<ServerToClientEvents, unknown>;
+
+export interface FactAudience {
+  /** Selects sockets by room (io.local.to for this instance's sockets, io.to cluster-wide). */
+  to(rooms: string | string[]): Operator;
+  /** Everyone watching the launch or replay. */
+  room: string;
+  /** Those of them that take `events` batches. */
+  batchRoom: string;
+  /** A room that also gets the alert facts as named pushes (the inbox), if any. */
+  inboxRoom?: string;
+  /** Whether anyone takes named pushes; unknown (true) when rooms span instances. */
+  namedWanted: boolean;
+  /** Whether anyone takes batches. */
+  batchWanted: boolean;
+}
+
+/** Sends one commit's facts: one `events` push to batch subscribers, named pushes to the rest. */
+export function pushFacts(
+  audience: FactAudience,
+  events: readonly LaunchEvent[],
+  base: { launchId: string; replayId?: string },
+  clock: () => { now: string; speed: number },
+): void {
+  if (events.length === 0) return;
+  if (audience.batchWanted)
+    audience
+      .to(audience.batchRoom)
+      .emit('events', { ...base, offset: events.at(-1)!.offset, events: [...events] });
+  if (!audience.namedWanted) return;
+  const room = audience.to(audience.room).except(audience.batchRoom);
+  const withInbox = audience.inboxRoom
+    ? audience.to([audience.room, audience.inboxRoom]).except(audience.batchRoom)
+    : room;
+  for (const e of events) {
+    const push = namedPush(e, { ...base, offset: e.offset }, clock);
+    if (!push) continue;
+    // Typed per event by namedPush; the emitter's overloads cannot follow a computed name.
+    (push.inbox ? withInbox : room).emit(push.event, push.payload as never);
   }
 }

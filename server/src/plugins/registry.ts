@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { LaunchRegistry } from '../launches/registry';
+import { LaunchService } from '../launches/service';
 import type { RedisBackend } from '../cluster/redis-backend';
 import { SimulationManager } from '../simulator/manager';
 import type { EventStore } from '../store/event-store';
@@ -7,6 +8,8 @@ import type { EventStore } from '../store/event-store';
 declare module 'fastify' {
   interface FastifyInstance {
     registry: LaunchRegistry;
+    /** The one path by which anything changes a launch (launches/service.ts). */
+    launches: LaunchService;
     simulations: SimulationManager;
     /** Set when REDIS_URL is: the shared store, leases, notifications, the adapter's connection. */
     redisBackend: RedisBackend | null;
@@ -26,22 +29,24 @@ export default fp<RegistryPluginOptions>(
   async (app, opts) => {
     const registry = new LaunchRegistry(opts.store, app.log);
     await registry.load();
-    const simulations = new SimulationManager(registry, app.log);
+    const launches = new LaunchService(registry, app.audit, app.log);
+    const simulations = new SimulationManager(launches, app.log);
     app.decorate('registry', registry);
+    app.decorate('launches', launches);
     app.decorate('simulations', simulations);
     app.decorate('redisBackend', opts.redis ?? null);
     app.addHook('onReady', async () => {
       // Follow the other instances (and take the leases) before ticking or resuming anything.
       if (opts.redis) await opts.redis.start(registry, app.log, () => simulations.adopt());
-      if (opts.ticking !== false) registry.startTicking();
+      if (opts.ticking !== false) launches.startTicking();
       await simulations.resumeAll();
     });
     app.addHook('onClose', async () => {
       await simulations.close();
-      await registry.close();
+      await launches.close();
       await opts.store.close();
       await opts.redis?.close();
     });
   },
-  { name: 'registry' },
+  { name: 'registry', dependencies: ['auth'] },
 );

@@ -7,7 +7,9 @@ import fp from 'fastify-plugin';
 import type { Socket } from 'socket.io';
 import {
   type Alert,
+  EVENTS_PAGE_MAX,
   type LaunchEvent,
+  type SocketData,
   type SubscribeData,
   ReplaySocketAckInput,
   ReplaySubscribeInput,
@@ -15,8 +17,8 @@ import {
 } from '@warroom/shared';
 import type { z } from 'zod';
 import { HttpError, parseInput } from '../http-errors';
-import { namedPush } from './pushes';
-import { personName } from '../routes/replays';
+import { pushFacts } from './pushes';
+import { mayAcknowledgeInReplay, personName } from '../accounts/policy';
 import { ReplayManager } from '../replay/manager';
 import type { Replay } from '../replay/replay';
 
@@ -24,7 +26,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     replays: ReplayManager;
     replaySockets: {
-      subscribe(socket: Socket, input: unknown): Promise<SubscribeData>;
+      /** `allowSnapshot` throws when this socket's principal may not be sent a snapshot now. */
+      subscribe(socket: Socket, input: unknown, allowSnapshot: () => void): Promise<SubscribeData>;
       unsubscribe(socket: Socket, input: unknown): null;
       acknowledge(socket: Socket, input: unknown): Promise<Alert>;
     };
@@ -32,6 +35,8 @@ declare module 'fastify' {
 }
 
 export const replayRoom = (id: string) => `replay:${id}`;
+/** Replay watchers that take each step's facts as one `events` push (they are in replayRoom too). */
+export const replayBatchRoom = (id: string) => `replay:${id}:batch`;
 
 /** Socket payloads are validated like HTTP bodies; a bad one is answered with a rejected ack. */
 const parse = <T extends z.ZodType>(schema: T, v: unknown): z.infer<T> => parseInput(schema, v, 'payload');
@@ -46,14 +51,22 @@ export default fp(
 
     const facts = (r: Replay, events: readonly LaunchEvent[]) => {
       if (!watched(r)) return;
-      const room = io.to(replayRoom(r.id));
-      const clock = () => ({ now: r.info().now, speed: r.effectiveSpeed });
-      for (const e of events) {
-        const push = namedPush(e, { launchId: e.launchId, replayId: r.id, offset: e.offset }, clock);
-        // A replay's launch.created still moves its offset on: push it as a clock tick.
-        if (push) room.emit(push.event, push.payload as never);
-        else room.emit('clock', { launchId: e.launchId, replayId: r.id, offset: e.offset, ...clock() });
-      }
+      const local = io.sockets.adapter.rooms;
+      const all = local.get(replayRoom(r.id))?.size ?? 0;
+      const batched = local.get(replayBatchRoom(r.id))?.size ?? 0;
+      pushFacts(
+        {
+          to: (rooms) => io.to(rooms),
+          room: replayRoom(r.id),
+          batchRoom: replayBatchRoom(r.id),
+          // The room spans instances under Redis: push both kinds, whoever watches.
+          namedWanted: shared || all > batched,
+          batchWanted: shared || batched > 0,
+        },
+        events,
+        { launchId: r.launchId, replayId: r.id },
+        () => ({ now: r.info().now, speed: r.effectiveSpeed }),
+      );
     };
 
     const manager = new ReplayManager(
@@ -77,32 +90,44 @@ export default fp(
 
     const find = async (id: string) => {
       const r = await manager.obtain(id);
-      if (!r) throw new HttpError(404, 'not_found', `replay ${id} does not exist`);
+      if (!r) throw new HttpError(404, 'not_found', { key: 'http.replayNotFound', params: { id } });
       return r;
     };
 
     app.decorate('replaySockets', {
-      async subscribe(socket: Socket, input: unknown): Promise<SubscribeData> {
-        const { replayId, after } = parse(ReplaySubscribeInput, input);
+      async subscribe(socket: Socket, input: unknown, allowSnapshot: () => void): Promise<SubscribeData> {
+        const { replayId, after, batch } = parse(ReplaySubscribeInput, input);
         const r = await find(replayId);
-        void socket.join(replayRoom(replayId));
-        const events = after === undefined ? null : r.eventsAfter(after);
-        if (events) return { kind: 'events', events, offset: r.offset };
+        const events = after === undefined ? null : r.eventsAfter(after, EVENTS_PAGE_MAX);
+        if (!events) allowSnapshot();
+        void socket.join(batch ? [replayRoom(replayId), replayBatchRoom(replayId)] : replayRoom(replayId));
+        if (!batch) void socket.leave(replayBatchRoom(replayId));
+        // A page at a time, like a launch's catch-up.
+        if (events)
+          return {
+            kind: 'events',
+            events,
+            offset: r.offset,
+            more: (events.at(-1)?.offset ?? r.offset) < r.offset,
+          };
         return { kind: 'snapshot', snapshot: r.snapshot() };
       },
       unsubscribe(socket: Socket, input: unknown): null {
         const { replayId } = parse(ReplayUnsubscribeInput, input);
         void socket.leave(replayRoom(replayId));
+        void socket.leave(replayBatchRoom(replayId));
         return null;
       },
       async acknowledge(socket: Socket, input: unknown): Promise<Alert> {
         const { replayId, alertId, by, action, note } = parse(ReplaySocketAckInput, input);
         const r = await find(replayId);
-        const who =
-          r.options.drill?.trainee ?? personName((socket.data as { principal?: unknown }).principal) ?? by;
-        if (!who) throw new HttpError(400, 'invalid_input', 'say who is acknowledging ("by")');
+        if (!mayAcknowledgeInReplay((socket.data as SocketData).principal, r.options))
+          throw new HttpError(403, 'forbidden', { key: 'replay.notYourDrill' });
+        const who = r.options.drill?.trainee ?? personName((socket.data as SocketData).principal) ?? by;
+        if (!who) throw new HttpError(400, 'invalid_input', { key: 'http.sayWhoAcks' });
         const alert = r.acknowledge(alertId, who, action, note);
-        if (!alert) throw new HttpError(404, 'not_found', `alert ${alertId} has not fired in this replay`);
+        if (!alert)
+          throw new HttpError(404, 'not_found', { key: 'http.alertNotInReplay', params: { alertId } });
         await manager.record(r);
         return alert;
       },
@@ -111,6 +136,10 @@ export default fp(
     // The replay clock for its screens, once a second while it plays.
     const clockTimer = setInterval(() => {
       manager.checkLeases();
+      // A playing replay whose owner died is taken over as soon as its lease lapses.
+      void manager
+        .adoptOrphans()
+        .catch((e: unknown) => app.log.warn({ err: e }, 'could not look for replays to take over'));
       for (const r of manager.all()) {
         if (r.paused || !watched(r)) continue;
         io.to(replayRoom(r.id)).emit('clock', {

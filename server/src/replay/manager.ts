@@ -10,7 +10,15 @@
  * after asking the live owner to hand it over (it records where it stands and lets go). The timeline
  * is deterministic, so the rebuilt replay is the same replay, at the same position.
  */
-import type { Alert, LaunchEvent, ReplayInput, ReplaySpeed } from '@warroom/shared';
+import {
+  type Alert,
+  type LaunchEvent,
+  MINUTE_MS,
+  type ReplayInfo,
+  type ReplayInput,
+  type ReplaySpeed,
+  launchTime,
+} from '@warroom/shared';
 import type { Leases, LaunchRegistry } from '../launches/registry';
 import { newId } from '../launches/registry';
 import { LaunchRuntime } from '../launches/runtime';
@@ -33,10 +41,17 @@ export interface ReplayDescription {
   atMs: number;
   wallMs: number;
   drill: { trainee: string } | null;
+  /** Who started it (absent from descriptions written before replays had owners: admins only). */
+  startedBy?: string | null;
   acks: TraineeAck[];
   createdAt: string;
   /** Times the replay was rebuilt by a new owner (its offsets start above the previous owner's). */
   generation: number;
+  /**
+   * The replay's span on the launch clock and its launch's name, so any instance lists it without
+   * rebuilding it (absent from descriptions written before every instance listed every replay).
+   */
+  span?: { startMs: number; beginMs: number; endMs: number; launchName: string };
 }
 
 /** Shared replay descriptions and ownership (Redis). */
@@ -45,10 +60,17 @@ export interface ReplayDirectory {
   save(d: ReplayDescription): Promise<void>;
   load(id: string): Promise<ReplayDescription | null>;
   remove(id: string): Promise<void>;
+  /** Every replay recorded by any instance (descriptions that expired are left out). */
+  list(): Promise<ReplayDescription[]>;
   /** Asks the instance owning `id` to record where it stands and let go. */
   askRelease(id: string): Promise<void>;
   /** Called with a replay id when another instance asks this one to let it go. */
   onReleaseAsked(fn: (id: string) => void): void;
+}
+
+/** Where a recorded replay's clock stands now: moved on by its speed unless paused. */
+function projectedAt(d: ReplayDescription): number {
+  return d.paused || d.speed === 'max' ? d.atMs : d.atMs + Math.max(0, Date.now() - d.wallMs) * d.speed;
 }
 
 /** How long a request waits for a live owner to hand a replay over. */
@@ -82,7 +104,7 @@ export class ReplayManager {
   }
 
   /** Starts a replay of a stored launch, or returns null when the launch does not exist. */
-  async start(input: ReplayInput): Promise<Replay | null> {
+  async start(input: ReplayInput, startedBy: string | null): Promise<Replay | null> {
     const rt = this.registry.get(input.launchId);
     if (!rt) return null;
     const { src, base } = this.timeline(input.launchId, rt.events, rt.state.launch.runSheet);
@@ -91,7 +113,13 @@ export class ReplayManager {
       newId(),
       src,
       base,
-      { speed: input.speed, paused: input.paused ?? false, drill: input.drill ?? null, teamAlerts },
+      {
+        speed: input.speed,
+        paused: input.paused ?? false,
+        drill: input.drill ?? null,
+        startedBy,
+        teamAlerts,
+      },
       this.out,
     );
     if (this.dir) {
@@ -122,11 +150,91 @@ export class ReplayManager {
       atMs,
       wallMs: Date.now(),
       drill: replay.options.drill,
+      startedBy: replay.options.startedBy,
       acks,
       createdAt: replay.createdAt,
       generation: meta.generation,
+      span: {
+        startMs: replay.src.startMs,
+        beginMs: replay.src.beginMs,
+        endMs: replay.src.endMs,
+        launchName: replay.src.launch.name,
+      },
     });
   }
+
+  /**
+   * Every replay: this instance's, and with several instances every other instance's too, each
+   * where it stands now (a playing replay owned elsewhere is moved on by its speed since it was
+   * last recorded). Oldest first.
+   */
+  async list(): Promise<ReplayInfo[]> {
+    const infos = new Map<string, ReplayInfo>();
+    for (const r of this.replays.values()) infos.set(r.id, r.info());
+    if (this.dir)
+      for (const d of await this.dir.list()) {
+        if (infos.has(d.id) && this.dir.leases.holds(replayLease(d.id))) continue;
+        const info = this.infoOf(d);
+        if (info) infos.set(d.id, info);
+        else infos.delete(d.id);
+      }
+    return [...infos.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Where a replay recorded by another instance stands now, from its description alone. */
+  private infoOf(d: ReplayDescription): ReplayInfo | null {
+    const rt = this.registry.get(d.launchId);
+    if (!rt || rt.events.length < d.logLength) return null;
+    const span =
+      d.span ??
+      (() => {
+        const { src } = this.timeline(d.launchId, rt.events.slice(0, d.logLength), rt.state.launch.runSheet);
+        return { startMs: src.startMs, beginMs: src.beginMs, endMs: src.endMs, launchName: src.launch.name };
+      })();
+    const atMs = Math.min(span.endMs, Math.max(span.beginMs, projectedAt(d)));
+    const ended = atMs >= span.endMs;
+    return {
+      replayId: d.id,
+      launchId: d.launchId,
+      launchName: span.launchName,
+      speed: d.speed,
+      paused: d.paused || ended,
+      ended,
+      now: launchTime(rt.state, atMs),
+      minute: Math.floor((atMs - span.startMs) / MINUTE_MS),
+      firstMinute: Math.floor((span.beginMs - span.startMs) / MINUTE_MS),
+      lastMinute: Math.ceil((span.endMs - span.startMs) / MINUTE_MS),
+      drill: d.drill,
+      startedBy: d.startedBy ?? null,
+      createdAt: d.createdAt,
+    };
+  }
+
+  /**
+   * Several instances: takes over, at once, every playing replay whose owner's lease has lapsed
+   * (the owner died), so its screens keep getting their pushes without anyone asking for it. A
+   * live owner's replays are left alone. Called about once a second; one sweep at a time.
+   */
+  async adoptOrphans(): Promise<number> {
+    if (!this.dir || this.adopting) return 0;
+    this.adopting = true;
+    try {
+      let adopted = 0;
+      for (const d of await this.dir.list()) {
+        if (this.replays.has(d.id) || this.taking.has(d.id) || d.paused || d.speed === 'max') continue;
+        const info = this.infoOf(d);
+        if (!info || info.ended) continue;
+        const taking = this.takeOver(d.id, { askOwner: false }).finally(() => this.taking.delete(d.id));
+        this.taking.set(d.id, taking);
+        if (await taking) adopted += 1;
+      }
+      return adopted;
+    } finally {
+      this.adopting = false;
+    }
+  }
+
+  private adopting = false;
 
   /**
    * The replay `id`, owned by this instance: with several instances, taken over from its
@@ -147,7 +255,11 @@ export class ReplayManager {
 
   private taking = new Map<string, Promise<Replay | undefined>>();
 
-  private async takeOver(id: string): Promise<Replay | undefined> {
+  /**
+   * Takes the replay `id` from its description. The lease free: at once. Held by a live owner: asks
+   * it to hand over and waits (`askOwner`), or leaves it (the orphan sweep).
+   */
+  private async takeOver(id: string, { askOwner = true } = {}): Promise<Replay | undefined> {
     if (!this.dir) return undefined;
     const local = this.replays.get(id);
     const lease = replayLease(id);
@@ -155,6 +267,11 @@ export class ReplayManager {
     if (!(await this.dir.load(id))) return undefined;
     const leases = this.dir.leases;
     if (!(await leases.acquire(lease))) {
+      if (!askOwner) {
+        // Not ours to take: stop wanting it (the release only ever deletes a lease this instance holds).
+        await leases.release(lease);
+        return undefined;
+      }
       await this.dir.askRelease(id);
       const deadline = Date.now() + HANDOVER_WAIT_MS;
       let got = false;
@@ -192,15 +309,20 @@ export class ReplayManager {
     const events = rt.events.slice(0, d.logLength);
     const then = LaunchRuntime.fold(events);
     const { src, base } = this.timeline(d.launchId, events, then.launch.runSheet);
-    const atMs =
-      d.paused || d.speed === 'max' ? d.atMs : d.atMs + Math.max(0, Date.now() - d.wallMs) * d.speed;
+    const atMs = projectedAt(d);
     const generation = d.generation + 1;
     this.meta.set(d.id, { logLength: d.logLength, generation });
     return new Replay(
       d.id,
       src,
       base,
-      { speed: d.speed, paused: d.paused, drill: d.drill, teamAlerts: new Map(then.alerts) },
+      {
+        speed: d.speed,
+        paused: d.paused,
+        drill: d.drill,
+        startedBy: d.startedBy ?? null,
+        teamAlerts: new Map(then.alerts),
+      },
       this.out,
       { atMs, acks: d.acks, offset: generation * GENERATION_OFFSETS, createdAt: d.createdAt },
     );

@@ -13,9 +13,10 @@ import {
   type ReplayInfo,
   type ReplaySpeed,
   MINUTE_MS,
+  initialState,
+  launchTime,
+  toSnapshot,
 } from '@warroom/shared';
-import { initialState, snapshot } from '../engine/index';
-import { iso } from '../engine/checkpoints';
 import { ScaledClock } from '../launches/clock';
 import {
   type ReplaySource,
@@ -38,6 +39,8 @@ export interface ReplayOptions {
   speed: ReplaySpeed;
   paused: boolean;
   drill: { trainee: string } | null;
+  /** The username of who started it (the trainer): they and admins control it; null: admins only. */
+  startedBy: string | null;
   /** The original's alerts as the real team left them (for the score sheet). */
   teamAlerts: ReadonlyMap<string, Alert>;
 }
@@ -258,22 +261,24 @@ export class Replay {
       speed: this.speed,
       paused: this.paused,
       ended: this.ended,
-      now: iso(this.run.state, this.nowMs),
+      now: launchTime(this.run.state, this.nowMs),
       minute: Math.floor((this.nowMs - startMs) / MINUTE_MS),
       firstMinute: Math.floor((beginMs - startMs) / MINUTE_MS),
       lastMinute: Math.ceil((endMs - startMs) / MINUTE_MS),
       drill: this.options.drill,
+      startedBy: this.options.startedBy,
       createdAt: this.createdAt,
     };
   }
 
   snapshot(): LaunchSnapshot {
-    return snapshot(this.run.state, this.nowMs, this.effectiveSpeed);
+    return toSnapshot(this.run.state, this.nowMs, this.effectiveSpeed);
   }
 
-  /** Events after `offset` in the current epoch, or null when a snapshot is needed. */
-  eventsAfter(offset: number): LaunchEvent[] | null {
+  /** Events after `offset` in the current epoch (at most `limit`), or null when a snapshot is needed. */
+  eventsAfter(offset: number, limit = Infinity): LaunchEvent[] | null {
     if (offset < this.epochStart || offset > this.offset) return null;
-    return this.events.slice(offset - this.epochStart);
+    const from = offset - this.epochStart;
+    return this.events.slice(from, from + limit);
   }
 }

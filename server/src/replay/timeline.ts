@@ -5,29 +5,22 @@
  *
  * The engine is deterministic, so feeding the same inputs at the same launch-clock times yields the
  * same readings, checkpoints and alerts as the original. The real team's acknowledgements are not
- * inputs: a replay's alerts are acknowledged by whoever watches it (a trainee), and escalate on the
- * replay's clock when nobody does — at the original instant where the original escalated, else
- * exactly when the launch's escalation time runs out.
+ * inputs: a replay's alerts are acknowledged by whoever watches it (a trainee), and escalate by the
+ * engine's own rule (`escalate`, at the instant the escalation time runs out) when nobody does —
+ * the same rule, and so the same instants, as live.
  */
 import {
   type Alert,
   type Launch,
   type LaunchEvent,
   type LaunchEventBody,
-  type ReadingInput,
-  ESCALATION_ROLE,
-  MINUTE_MS,
-} from '@warroom/shared';
-import {
   type LaunchState,
-  acknowledge,
-  apply,
-  ingest,
+  type ReadingInput,
+  MINUTE_MS,
+  evolve,
   initialState,
-  tick,
-  updateLaunch,
-} from '../engine/index';
-import { iso, record } from '../engine/checkpoints';
+} from '@warroom/shared';
+import { acknowledge, escalate, ingest, nextEscalationMs, tick, updateLaunch } from '../engine/index';
 
 export type Step =
   | { kind: 'ingest'; atMs: number; posMs: number; readings: ReadingInput[] }
@@ -56,8 +49,6 @@ export interface ReplaySource {
   finalLaunch: Launch;
   startMs: number;
   steps: Step[];
-  /** Alerts the original escalated: the replay escalates them at the original instant (a tick step). */
-  escalatedInOriginal: ReadonlySet<string>;
   /** Where a replay begins (a minute before 开团, or the first input if later) and ends. */
   beginMs: number;
   endMs: number;
@@ -95,8 +86,6 @@ export function sourceFrom(events: readonly LaunchEvent[], runSheet?: Launch['ru
   ).length;
   const timing = readings.length > 0 && late * 2 > readings.length ? 'by-minute' : 'recorded';
   const steps = timing === 'recorded' ? recordedSteps(events) : byMinuteSteps(events, launch, startMs);
-  const escalatedInOriginal = new Set<string>();
-  for (const e of events) if (e.type === 'alert.escalated') escalatedInOriginal.add(e.alert.id);
   const lasts = (l: Launch) => l.durationMinutes * MINUTE_MS + l.graceSeconds * 1000;
   const longest = Math.max(lasts(launch), ...updates.map((e) => lasts(e.launch)));
   const endOfLaunch = startMs + longest;
@@ -106,7 +95,6 @@ export function sourceFrom(events: readonly LaunchEvent[], runSheet?: Launch['ru
     finalLaunch,
     startMs,
     steps,
-    escalatedInOriginal,
     beginMs: startMs - MINUTE_MS,
     endMs: Math.max(endOfLaunch, lastStep),
     timing,
@@ -208,14 +196,23 @@ export class TimelineRun {
     this.nowMs = -Infinity;
   }
 
-  /** Runs everything due up to `untilMs`, returning the facts in order with their instants. */
+  /**
+   * Runs everything due up to `untilMs`, returning the facts in order with their instants: the
+   * original's steps, and between them the escalations the engine decides when their time runs
+   * out (at an instant shared with a step, the step goes first, as the original's clock ticked
+   * after what was decided at that instant).
+   */
   advanceTo(untilMs: number): TimedFact[] {
     const out: TimedFact[] = [];
     const steps = this.src.steps;
     for (;;) {
       const step = steps[this.stepIndex];
       const stepAt = step && step.posMs <= untilMs ? step.posMs : null;
-      this.escalateDue(stepAt ?? untilMs, out);
+      const dueAt = nextEscalationMs(this.state);
+      if (dueAt !== null && dueAt <= untilMs && (stepAt === null || dueAt < stepAt)) {
+        for (const body of escalate(this.state, dueAt)) out.push({ atMs: dueAt, body });
+        continue;
+      }
       if (stepAt === null || !step) break;
       const events =
         step.kind === 'ingest'
@@ -239,37 +236,6 @@ export class TimelineRun {
     const outcome = acknowledge(this.state, ack.alertId, ack, ack.atMs);
     if (!outcome.ok) return null;
     return { alert: outcome.alert, facts: outcome.events.map((body) => ({ atMs: ack.atMs, body })) };
-  }
-
-  /**
-   * Escalates, at their exact deadlines up to `untilMs`, open alerts the original did not escalate
-   * (the original team acknowledged them in time; nobody has here). The original's own escalations
-   * come from its tick steps, at the original instants.
-   */
-  private escalateDue(untilMs: number, out: TimedFact[]): void {
-    const after = this.state.launch.escalateAfterSeconds * 1000;
-    for (;;) {
-      let next: Alert | null = null;
-      let nextAt = Infinity;
-      for (const a of this.state.alerts.values()) {
-        if (a.status !== 'open' || a.escalated || this.src.escalatedInOriginal.has(a.id)) continue;
-        const due = Date.parse(a.raisedAt) + after;
-        if (due < nextAt) [next, nextAt] = [a, due];
-      }
-      if (!next || nextAt > untilMs) return;
-      const at = iso(this.state, nextAt);
-      const alert: Alert = {
-        ...next,
-        escalated: true,
-        escalatedAt: at,
-        escalatedTo: ESCALATION_ROLE,
-        updatedAt: at,
-        history: [...next.history, { type: 'escalated', at }],
-      };
-      const events: LaunchEventBody[] = [];
-      record(this.state, events, { type: 'alert.escalated', alert });
-      out.push({ atMs: nextAt, body: events[0]! });
-    }
   }
 }
 
@@ -310,5 +276,5 @@ export function stepsUntil(steps: readonly Step[], atMs: number): number {
 
 /** Folds facts [from, to) into a state (the fast path of a seek: no evaluation, only `apply`). */
 export function foldFacts(state: LaunchState, facts: readonly TimedFact[], from: number, to: number): void {
-  for (let i = from; i < to; i++) apply(state, facts[i]!.body);
+  for (let i = from; i < to; i++) evolve(state, facts[i]!.body);
 }

@@ -49,7 +49,7 @@ export function whatIf(
   const steps = [...src.steps.filter((s) => s.kind !== 'update'), ...graceTicks].sort(
     (a, b) => a.posMs - b.posMs,
   );
-  const run = new TimelineRun({ ...src, launch, steps, escalatedInOriginal: new Set() });
+  const run = new TimelineRun({ ...src, launch, steps });
   run.advanceTo(src.endMs);
   const alerts = [...run.state.alerts.values()].sort(
     (a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id),

@@ -1,9 +1,19 @@
 /**
- * The review as tables (one per section) and those tables as CSV (UTF-8 with BOM, so Excel reads the
- * Chinese) or as an Excel workbook (one sheet per section, via exceljs).
+ * The review as tables (one per section) and those tables as CSV (written by ../csv.ts, the one CSV
+ * policy) or as an Excel workbook (one sheet per section, via exceljs).
  */
 import ExcelJS from 'exceljs';
-import { type LaunchReview, METRIC_LABELS, REVIEW_KPI_LABELS } from '@warroom/shared';
+import {
+  type GroupReview,
+  type LaunchReview,
+  type MessageKey,
+  METRIC_LABELS,
+  REVIEW_KPI_LABELS,
+  translate,
+} from '@warroom/shared';
+import type { FastifyReply } from 'fastify';
+import { type CsvRow, csvText, neutraliseFormula } from '../csv';
+import { channelSections } from './channels';
 
 export type Cell = string | number | null;
 export interface Section {
@@ -13,92 +23,199 @@ export interface Section {
   rows: Cell[][];
 }
 
-const STATUS: Record<string, string> = {
-  open: '未确认',
-  acknowledged: '已确认',
-  cleared: '已解除',
-  done: '已完成',
-  late: '逾期完成',
-  due: '待办',
-  overdue: '逾期未完成',
-  upcoming: '未到时间',
+/** The export is written in Chinese, from the shared dictionary. */
+const w = (key: MessageKey, params?: Record<string, string>) => translate('zh', key, params);
+const STATUS: Record<string, MessageKey> = {
+  open: 'statusOpen',
+  acknowledged: 'statusAcknowledged',
+  cleared: 'export.cleared',
+  done: 'rs_done',
+  late: 'rs_late',
+  due: 'rs_due',
+  overdue: 'export.overdue',
+  upcoming: 'export.upcoming',
 };
+const status = (s: string) => (STATUS[s] ? w(STATUS[s]) : s);
+const yesNo = (b: boolean) => w(b ? 'export.yes' : 'export.no');
 const metric = (m: string | null) =>
-  m ? (METRIC_LABELS[m as keyof typeof METRIC_LABELS]?.zh ?? m) : '数据中断';
-const direction = (d: string | null) => (d === 'over' ? '高于' : d === 'under' ? '低于' : '');
+  m ? (METRIC_LABELS[m as keyof typeof METRIC_LABELS]?.zh ?? m) : w('dataGap');
+const direction = (d: string | null) => (d === 'over' ? w('dirOver') : d === 'under' ? w('dirUnder') : '');
+const severity = (s: string | null) =>
+  s === 'critical' ? w('export.severityCritical') : s === 'warning' ? w('export.severityWarning') : '';
+const INCIDENT_STATUS: Record<string, MessageKey> = {
+  open: 'incidentStatus.open',
+  acknowledged: 'incidentStatus.acknowledged',
+  resolved: 'incidentStatus.resolved',
+};
+const CAUSE: Record<string, MessageKey> = {
+  traffic: 'cause.traffic',
+  conversion: 'cause.conversion',
+  'order-value': 'cause.order-value',
+};
+
+/** The columns of how an alert or incident was handled (the rows end with the same six values). */
+const handlingHeaders = () =>
+  (
+    ['export.escalated', 'ackCol', 'export.ackedAt', 'export.responseSeconds', 'actionCol', 'note'] as const
+  ).map((k) => w(k));
+const handling = (h: LaunchReview['alerts'][number] | LaunchReview['incidents'][number]): Cell[] => [
+  yesNo(h.escalated),
+  h.ackedBy,
+  h.ackedAt,
+  h.responseSeconds,
+  h.action,
+  h.note,
+];
+
+/** Stock, orders placed against paid, and new against returning buyers: one row per figure. */
+function outcomeRows(r: LaunchReview): Cell[][] {
+  const rows: Cell[][] = [];
+  if (r.stock) {
+    rows.push(
+      [w('review.stock'), r.stock.stock],
+      [w('review.sold'), r.stock.sold],
+      [w('review.remaining'), r.stock.remaining],
+      [w('review.soldOutAt'), r.stock.soldOutAt ?? w('review.notSoldOut')],
+    );
+  }
+  const figures = <T extends object>(of: T | null, keys: [MessageKey, keyof T][]) => {
+    if (of) for (const [label, k] of keys) rows.push([w(label), of[k] as Cell]);
+  };
+  figures(r.orders, [
+    ['review.placedOrders', 'placedOrders'],
+    ['review.placedAmount', 'placedAmount'],
+    ['review.paidOrders', 'paidOrders'],
+    ['review.paidAmount', 'paidAmount'],
+    ['review.payRate', 'payRate'],
+    ['review.unpaidOrders', 'unpaidOrders'],
+    ['review.unpaidAmount', 'unpaidAmount'],
+    ['review.closedOrders', 'closedOrders'],
+    ['review.closedAmount', 'closedAmount'],
+    ['review.paymentWindow', 'paymentWindowMinutes'],
+  ]);
+  figures(r.buyers, [
+    ['review.paidBuyers', 'paidBuyers'],
+    ['review.newBuyers', 'newBuyers'],
+    ['review.returningBuyers', 'returningBuyers'],
+    ['review.newShare', 'newShare'],
+    ['review.forecastNewBuyers', 'forecastNewBuyers'],
+  ]);
+  return rows;
+}
+
+function funnelRows(r: LaunchReview): Cell[][] {
+  const f = r.funnel;
+  if (!f) return [];
+  const conversion = f.withoutBuyers ? 'factor.gmvPerVisitor' : 'factor.conversion';
+  return [
+    [w('factor.gmv'), f.gmv, 1, ''],
+    [
+      w('factor.traffic'),
+      f.factors.traffic,
+      f.shares?.traffic ?? null,
+      f.cause === 'traffic' ? w('export.yes') : '',
+    ],
+    [
+      w(conversion),
+      f.factors.conversion,
+      f.shares?.conversion ?? null,
+      f.cause === 'conversion' ? w('export.yes') : '',
+    ],
+    ...(f.withoutBuyers
+      ? []
+      : [
+          [
+            w('factor.orderValue'),
+            f.factors.orderValue,
+            f.shares?.orderValue ?? null,
+            f.cause === 'order-value' ? w('export.yes') : '',
+          ],
+        ]),
+  ];
+}
 
 export function reviewSections(r: LaunchReview): Section[] {
   return [
     {
-      name: '目标达成',
-      headers: ['指标', '目标', '实际', '完成率'],
+      name: w('export.kpis'),
+      headers: [w('metricCol'), w('export.target'), w('actualCol'), w('export.completion')],
       rows: r.kpis.map((k) => [REVIEW_KPI_LABELS[k.key].zh, k.target, k.actual, k.completion]),
     },
     {
-      name: '检查点',
-      headers: ['检查点 (分钟)', '数据完整', '指标', '实际', '预估', '偏差', '超出阈值'],
+      name: w('checkpointCol'),
+      headers: [
+        w('export.checkpointMinute'),
+        w('export.complete'),
+        w('metricCol'),
+        w('actualCol'),
+        w('forecastCol'),
+        w('deviationCol'),
+        w('export.breach'),
+        w('review.severity'),
+        w('review.incident'),
+      ],
       rows: r.checkpoints.map((c) => [
         c.checkpoint,
-        c.complete ? '是' : '否',
+        yesNo(c.complete),
         metric(c.metric),
         c.actual,
         c.forecast,
         c.deviation,
-        direction(c.breach),
+        c.suppressed === 'sold-out' ? w('review.suppressed') : direction(c.breach),
+        severity(c.severity),
+        c.incidentId,
       ]),
     },
     {
-      name: '告警',
+      name: w('export.alert'),
       headers: [
-        '告警',
-        '检查点',
-        '指标',
-        '方向',
-        '级别',
-        '偏差',
-        '负责人',
-        '状态',
-        '触发时间',
-        '已升级',
-        '确认人',
-        '确认时间',
-        '响应秒数',
-        '措施',
-        '备注',
+        w('export.alert'),
+        w('checkpointCol'),
+        w('metricCol'),
+        w('export.direction'),
+        w('export.severity'),
+        w('deviationCol'),
+        w('owner'),
+        w('statusCol'),
+        w('export.raisedAt'),
+        ...handlingHeaders(),
       ],
       rows: r.alerts.map((a) => [
         a.alertId,
         a.checkpoint,
         metric(a.metric),
         direction(a.direction),
-        a.severity === 'critical' ? '严重' : '警告',
+        w(a.severity === 'critical' ? 'export.severityCritical' : 'export.severityWarning'),
         a.deviation,
         a.owner,
-        STATUS[a.status] ?? a.status,
+        status(a.status),
         a.raisedAt,
-        a.escalated ? '是' : '否',
-        a.ackedBy,
-        a.ackedAt,
-        a.responseSeconds,
-        a.action,
-        a.note,
+        ...handling(a),
       ]),
     },
     {
-      name: '作战时间表',
-      headers: ['任务', '负责人', '截止时间', '状态', '完成人', '完成时间'],
-      rows: r.runSheet.map((t) => [
-        t.title,
-        t.owner,
-        t.dueAt,
-        STATUS[t.status] ?? t.status,
-        t.doneBy,
-        t.doneAt,
-      ]),
+      name: w('runSheet'),
+      headers: [
+        w('taskCol'),
+        w('owner'),
+        w('export.dueAt'),
+        w('statusCol'),
+        w('export.doneBy'),
+        w('export.doneAt'),
+      ],
+      rows: r.runSheet.map((t) => [t.title, t.owner, t.dueAt, status(t.status), t.doneBy, t.doneAt]),
     },
     {
-      name: '预估与实际曲线',
-      headers: ['分钟', '预估访客', '实际访客', '预估件数', '实际件数', '预估金额', '实际金额'],
+      name: w('export.curves'),
+      headers: [
+        w('export.minute'),
+        w('export.forecastUv'),
+        w('export.actualUv'),
+        w('export.forecastUnits'),
+        w('export.actualUnits'),
+        w('export.forecastGmv'),
+        w('export.actualGmv'),
+      ],
       rows: r.curves.map((p) => [
         p.minute,
         p.forecastUv,
@@ -110,8 +227,15 @@ export function reviewSections(r: LaunchReview): Section[] {
       ]),
     },
     {
-      name: '最大偏差',
-      headers: ['检查点 (分钟)', '指标', '实际', '预估', '偏差', '方向'],
+      name: w('topDeviations'),
+      headers: [
+        w('export.checkpointMinute'),
+        w('metricCol'),
+        w('actualCol'),
+        w('forecastCol'),
+        w('deviationCol'),
+        w('export.direction'),
+      ],
       rows: r.topDeviations.map((c) => [
         c.checkpoint,
         metric(c.metric),
@@ -121,39 +245,163 @@ export function reviewSections(r: LaunchReview): Section[] {
         direction(c.breach),
       ]),
     },
+    {
+      name: w('review.incidents'),
+      headers: [
+        w('review.story'),
+        w('review.cause'),
+        w('metricCol'),
+        w('export.direction'),
+        w('review.severity'),
+        w('statusCol'),
+        w('owner'),
+        w('review.openedAt'),
+        w('review.evaluations'),
+        w('review.worst'),
+        w('review.alertCount'),
+        ...handlingHeaders(),
+      ],
+      rows: r.incidents.map((i) => [
+        i.incidentId,
+        i.cause ? w(CAUSE[i.cause]!) : '',
+        i.metric ? metric(i.metric) : '',
+        direction(i.direction),
+        severity(i.severity),
+        INCIDENT_STATUS[i.status] ? w(INCIDENT_STATUS[i.status]!) : i.status,
+        i.owner,
+        i.openedAt,
+        i.checkpoints.map((t) => (t < 0 ? `T${t}` : `T+${t}`)).join(' '),
+        i.worstDeviation,
+        i.alertCount,
+        ...handling(i),
+      ]),
+    },
+    {
+      name: w('review.outcome'),
+      headers: [w('review.item'), w('review.value')],
+      rows: outcomeRows(r),
+    },
+    {
+      name: w('review.funnel'),
+      headers: [w('review.factor'), w('review.deviation'), w('review.share'), w('review.cause')],
+      rows: funnelRows(r),
+    },
+    {
+      name: w('review.engagement'),
+      headers: [
+        w('review.phase'),
+        w('review.forecastFav'),
+        w('review.actualFav'),
+        w('review.forecastCart'),
+        w('review.actualCart'),
+      ],
+      rows: r.engagement.map((e) => [
+        w(e.phase === 'preheat' ? 'review.phasePreheat' : 'review.phaseLaunch'),
+        e.forecastFav,
+        e.fav,
+        e.forecastCart,
+        e.cart,
+      ]),
+    },
+    ...channelSections(r.channels),
   ];
 }
 
-/**
- * A cell a spreadsheet would read as a formula (= + - @, or a leading tab/CR that hides one) is
- * prefixed with an apostrophe (OWASP CSV injection). Numbers are written as numbers and left alone.
- */
-export function escapeFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+/** Kept under its old name: the workbook's text cells are neutralised exactly as the CSV's. */
+export const escapeFormula = neutraliseFormula;
 
-function csvCell(c: Cell): string {
-  if (c === null) return '';
-  if (typeof c === 'number') return String(c);
-  const text = escapeFormula(c);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
+/** One block per section (its name, the headers, the rows), a blank record between blocks. */
 export function reviewCsv(r: LaunchReview): string {
-  const lines: string[] = [csvCell(`活动总结 · ${r.launch.name}`), csvCell(`开团 ${r.launch.startAt}`), ''];
-  for (const s of reviewSections(r)) {
-    lines.push(csvCell(s.name), s.headers.map(csvCell).join(','));
-    for (const row of s.rows) lines.push(row.map(csvCell).join(','));
-    lines.push('');
-  }
-  return `\uFEFF${lines.join('\r\n')}`;
+  return sectionsCsv(
+    [[w('export.title', { name: r.launch.name })], [w('export.start', { at: r.launch.startAt })]],
+    reviewSections(r),
+  );
 }
 
-export async function reviewXlsx(r: LaunchReview): Promise<Buffer> {
+function sectionsCsv(head: CsvRow[], sections: readonly Section[]): string {
+  const rows: CsvRow[] = [...head];
+  for (const s of sections) rows.push([], [s.name], s.headers, ...s.rows);
+  return csvText(rows, { bom: true });
+}
+
+export function reviewXlsx(r: LaunchReview): Promise<Buffer> {
+  return sectionsXlsx(w('export.title', { name: r.launch.name }), reviewSections(r));
+}
+
+/** The group review: the launches side by side, then the group's totals. */
+export function groupReviewSections(r: GroupReview): Section[] {
+  const t = r.totals;
+  return [
+    {
+      name: w('export.groupLaunches'),
+      headers: [
+        w('export.launch'),
+        w('export.startCol'),
+        w('export.planGmv'),
+        w('export.actualGmv'),
+        w('export.completion'),
+        w('export.planUnits'),
+        w('export.actualUnits'),
+        w('export.stock'),
+        w('export.soldOutAt'),
+        w('export.incidents'),
+        w('export.criticalIncidents'),
+        w('export.alert'),
+        w('export.acknowledgedCount'),
+        w('export.meanResponse'),
+        w('export.maxResponse'),
+      ],
+      rows: r.launches.map((l) => [
+        l.name,
+        l.startAt,
+        l.planGmv,
+        l.actualGmv,
+        l.completion,
+        l.planUnits,
+        l.actualUnits,
+        l.stock,
+        l.soldOutAt,
+        l.incidents,
+        l.criticalIncidents,
+        l.alerts,
+        l.acknowledged,
+        l.meanResponseSeconds,
+        l.maxResponseSeconds,
+      ]),
+    },
+    {
+      name: w('export.groupTotals'),
+      headers: [w('metricCol'), w('actualCol')],
+      rows: [
+        [w('export.planGmv'), t.planGmv],
+        [w('export.actualGmv'), t.actualGmv],
+        [w('export.completion'), t.completion],
+        [w('export.actualUnits'), t.actualUnits],
+        [w('export.soldOutCount'), t.soldOut],
+        [w('export.incidents'), t.incidents],
+        [w('export.criticalIncidents'), t.criticalIncidents],
+        [w('export.alert'), t.alerts],
+        [w('export.acknowledgedCount'), t.acknowledged],
+        [w('export.meanResponse'), t.meanResponseSeconds],
+        [w('export.maxResponse'), t.maxResponseSeconds],
+      ],
+    },
+  ];
+}
+
+export function groupReviewCsv(r: GroupReview): string {
+  return sectionsCsv([[w('export.groupTitle', { name: r.group.name })]], groupReviewSections(r));
+}
+
+export function groupReviewXlsx(r: GroupReview): Promise<Buffer> {
+  return sectionsXlsx(w('export.groupTitle', { name: r.group.name }), groupReviewSections(r));
+}
+
+async function sectionsXlsx(title: string, sections: readonly Section[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'War room';
-  wb.title = `活动总结 · ${r.launch.name}`;
-  for (const s of reviewSections(r)) {
+  wb.title = title;
+  for (const s of sections) {
     const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.addRow(s.headers).font = { bold: true };
     // Text cells are escaped as in the CSV: a shared workbook must not run a formula from a note.
@@ -163,4 +411,24 @@ export async function reviewXlsx(r: LaunchReview): Promise<Buffer> {
     });
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Answers a review as `format` asks: the JSON itself, or a CSV or Excel download named `file(ext)`. */
+export async function sendReview<R>(
+  reply: FastifyReply,
+  format: 'json' | 'csv' | 'xlsx',
+  r: R,
+  file: (ext: string) => string,
+  csv: (r: R) => string,
+  xlsx: (r: R) => Promise<Buffer>,
+): Promise<R | FastifyReply> {
+  if (format === 'json') return r;
+  const type =
+    format === 'csv'
+      ? 'text/csv; charset=utf-8'
+      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return reply
+    .type(type)
+    .header('content-disposition', `attachment; filename="${file(format)}"`)
+    .send(format === 'csv' ? csv(r) : await xlsx(r));
 }

@@ -1,6 +1,7 @@
 /** Launches: list, create, read one. Routes translate HTTP to engine and registry calls, nothing more. */
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  EVENTS_PAGE_MAX,
   LaunchInput,
   Targets,
   DateTimeText,
@@ -9,13 +10,22 @@ import {
   parseDateTime,
   MAX_DURATION_MINUTES,
   DEFAULT_DURATION_MINUTES,
-  resolveRunSheet,
+  type Lang,
+  SavedLaunch,
+  launchWarnings,
+  summary,
+  toSnapshot,
+  ForecastPoint,
+  type Launch,
+  LaunchEvent,
+  LaunchSnapshot,
+  LaunchSummary,
 } from '@warroom/shared';
 import { z } from 'zod';
-import { createLaunch, snapshot, summary, templateForecast, updateLaunch } from '../engine/index';
-import { actorName } from '../accounts/policy';
-import { HttpError, notFound, parseInput } from '../http-errors';
-import { newId } from '../launches/registry';
+import { templateForecast } from '../engine/index';
+import { actorOf } from '../accounts/policy';
+import { languageOf, parseInput } from '../http-errors';
+import { errorResponse } from '../plugins/openapi';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -25,21 +35,78 @@ const ForecastPreviewInput = z.strictObject({
   durationMinutes: z.number().int().min(1).max(MAX_DURATION_MINUTES).optional(),
   targets: Targets,
 });
+const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(EVENTS_PAGE_MAX).default(EVENTS_PAGE_MAX),
+});
+const EventsPage = z.object({
+  /** The latest durable offset. */
+  offset: z.number().int(),
+  events: z.array(LaunchEvent),
+  /** True when the page stops short of `offset`: ask again with `after` = the last event's offset. */
+  more: z.boolean(),
+});
+
+const tags = ['launches'];
+/** What the OpenAPI document says of each route (plugins/openapi.ts). */
+const docs = {
+  list: { summary: 'Every launch, latest 开团 first', tags, response: { 200: z.array(LaunchSummary) } },
+  create: {
+    summary: 'Create a launch',
+    description: '`forecast` is per-minute points or `{ "template": { "uv", "units", "gmv" } }`.',
+    tags,
+    body: LaunchInput,
+    response: { 201: SavedLaunch },
+  },
+  update: {
+    summary: "Replace a launch's settings (checkpoints and alerts are re-evaluated)",
+    description: '409 when 开团 or the zone would move, or minutes be cut off, once readings are in.',
+    tags,
+    params: IdParams,
+    body: LaunchInput,
+    response: { 200: SavedLaunch, 409: errorResponse(409) },
+  },
+  get: {
+    summary: 'A launch as a screen draws it',
+    tags,
+    params: IdParams,
+    response: { 200: LaunchSnapshot },
+  },
+  events: {
+    summary: "The launch's durable log after an offset, a page at a time",
+    description: `At most \`limit\` events (${EVENTS_PAGE_MAX} and by default) after \`after\`; \`more\` says whether to ask again from the last one.`,
+    tags,
+    params: IdParams,
+    querystring: EventsQuery,
+    response: { 200: EventsPage },
+  },
+  preview: {
+    summary: 'The template curve for targets, before saving',
+    tags,
+    body: ForecastPreviewInput,
+    response: { 200: z.object({ forecast: z.array(ForecastPoint) }) },
+  },
+};
+
+/** The launch, with `warnings` when there is something to look at again (absent otherwise). */
+function withWarnings(launch: Launch, lang: Lang): SavedLaunch {
+  const warnings = launchWarnings(launch, lang);
+  return warnings.length > 0 ? { ...launch, warnings } : launch;
+}
 
 export const launchRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/api/launches', { config: { access: 'read' } }, async () =>
+  app.get('/api/launches', { config: { access: 'read' }, schema: docs.list }, async () =>
     app.registry
       .all()
       .map((rt) => summary(rt.state))
       .sort((a, b) => b.startAt.localeCompare(a.startAt)),
   );
 
-  app.post('/api/launches', { config: { access: 'admin' } }, async (req, reply) => {
+  app.post('/api/launches', { config: { access: 'admin' }, schema: docs.create }, async (req, reply) => {
     const input = parseInput(LaunchInput, req.body, 'launch');
-    const launch = createLaunch(input, newId(), Date.now());
-    await app.registry.create(launch);
-    await app.audit.record(actorName(req.principal), 'launch.create', launch.id, { name: launch.name });
-    return reply.status(201).send(launch);
+    const launch = await app.launches.create(input, actorOf(req.principal));
+    // Saved all the same; the planner is told what to look at again (stock under 3× the plan).
+    return reply.status(201).send(withWarnings(launch, languageOf(req)));
   });
 
   /**
@@ -48,54 +115,33 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
    * own editor). The engine re-evaluates the checkpoints and alerts under the new settings, and
    * refuses (409) moving 开团 or the zone, or cutting minutes off, once readings are in.
    */
-  app.put('/api/launches/:id', { config: { access: 'admin' } }, async (req) => {
+  app.put('/api/launches/:id', { config: { access: 'admin' }, schema: docs.update }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
-    const rt = app.registry.get(id);
-    if (!rt) throw notFound(`launch ${id}`);
+    app.launches.runtime(id); // 404 before the body's 400
     const input = parseInput(LaunchInput, req.body, 'launch');
-    const by = actorName(req.principal);
-    const outcome = await rt.execute((state, now) => {
-      const current = state.launch;
-      const next = {
-        ...createLaunch(input, current.id, Date.parse(current.createdAt), current.clock),
-        createdAt: current.createdAt,
-        runSheet: input.runSheet ? resolveRunSheet(input.runSheet) : current.runSheet,
-      };
-      if (next.runSheet === undefined) delete next.runSheet;
-      const result = updateLaunch(state, next, by, now);
-      return { events: result.ok ? result.events : [], result };
-    });
-    if (!outcome.ok)
-      throw new HttpError(409, 'conflict', outcome.message, {
-        issues: outcome.issues.map((i) => ({ path: i.path, message: i.message })),
-      });
-    await app.audit.record(by, 'launch.update', id, { name: outcome.launch.name });
-    return outcome.launch;
+    const launch = await app.launches.update(id, input, actorOf(req.principal));
+    return withWarnings(launch, languageOf(req));
   });
 
-  app.get('/api/launches/:id', { config: { access: 'read' } }, async (req) => {
+  app.get('/api/launches/:id', { config: { access: 'read' }, schema: docs.get }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
-    const rt = app.registry.get(id);
-    if (!rt) throw notFound(`launch ${id}`);
+    const rt = app.launches.runtime(id);
     await rt.settled(); // show what is stored, not what is still being written
-    return snapshot(rt.state, rt.clock.now(), rt.clock.speed);
+    return toSnapshot(rt.state, rt.clock.now(), rt.clock.speed);
   });
 
-  /** The durable log after an offset, for tools and catch-up over HTTP. */
-  app.get('/api/launches/:id/events', { config: { access: 'read' } }, async (req) => {
+  /** The durable log after an offset, a bounded page at a time, for tools and catch-up over HTTP. */
+  app.get('/api/launches/:id/events', { config: { access: 'read' }, schema: docs.events }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
-    const { after } = parseInput(
-      z.object({ after: z.coerce.number().int().min(0).default(0) }),
-      req.query,
-      'query',
-    );
-    const rt = app.registry.get(id);
-    if (!rt) throw notFound(`launch ${id}`);
-    return { offset: rt.durableOffset, events: rt.eventsAfter(after) };
+    const { after, limit } = parseInput(EventsQuery, req.query, 'query');
+    const rt = app.launches.runtime(id);
+    const offset = rt.durableOffset;
+    const events = after < offset ? rt.eventsAfter(after, Math.min(limit, offset - after)) : [];
+    return { offset, events, more: (events.at(-1)?.offset ?? after) < offset };
   });
 
   /** The template curve for targets, so the planner sees it before saving. */
-  app.post('/api/forecast/preview', { config: { access: 'admin' } }, async (req) => {
+  app.post('/api/forecast/preview', { config: { access: 'admin' }, schema: docs.preview }, async (req) => {
     const input = parseInput(ForecastPreviewInput, req.body, 'forecast preview');
     const zone = input.timezone ?? DEFAULT_TIMEZONE;
     const forecast = templateForecast(

@@ -1,47 +1,66 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { MAX_READINGS_PER_REQUEST, ReadingInput, describeIssues } from '@warroom/shared';
+import {
+  IngestReport,
+  MAX_READINGS_PER_REQUEST,
+  ReadingBatch,
+  ReadingInput,
+  describeIssues,
+} from '@warroom/shared';
 import { z } from 'zod';
-import { ingest, tick } from '../engine/index';
-import { HttpError, notFound, parseInput } from '../http-errors';
+import { HttpError, parseInput } from '../http-errors';
+import { errorResponse } from '../plugins/openapi';
+import { tooManyRequests } from '../plugins/rate-limits';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-/** Generous: a feed pushes one reading a minute; imports and batches use few requests. */
-export const INGEST_REQUESTS_PER_MINUTE = Number(process.env.WARROOM_INGEST_RATE_PER_MINUTE) || 1_200_000;
+/** What the OpenAPI document says of the route (plugins/openapi.ts). */
+const docs = {
+  ingest: {
+    summary: 'Push readings: one, or an array of up to 10,000',
+    description:
+      'Each reading is `{minute}` or `{at}` plus metric increments (ReadingInput). Each item of an ' +
+      'array is checked on its own: invalid ones are rejected by index and the valid ones go on; ' +
+      '`duplicates` are identical re-sends.',
+    tags: ['readings'],
+    params: IdParams,
+    body: ReadingBatch,
+    response: { 200: IngestReport, 413: errorResponse(413), 429: errorResponse(429) },
+  },
+};
 
 /** Batched ingest is the fast path; a whole day of minutes fits in one request. */
 export const READINGS_BODY_LIMIT = 4 * 1024 * 1024;
 
 export const readingRoutes: FastifyPluginAsync = async (app) => {
+  // Per pusher (WARROOM_INGEST_RATE_PER_MINUTE): a runaway feed is slowed down before it can starve
+  // the screens. Counted once the pusher is known, before the body is read.
+  const perPusher = app.limiter(app.limits.ingestPerMinute, (req) =>
+    req.principal?.kind === 'token' ? `ingest:token:${req.principal.tokenId}` : `ingest:ip:${req.ip}`,
+  );
   app.post(
     '/api/launches/:id/readings',
     {
       bodyLimit: READINGS_BODY_LIMIT,
-      config: {
-        access: 'ingest',
-        // Per pusher: a runaway feed is slowed down before it can starve the screens.
-        rateLimit: {
-          max: INGEST_REQUESTS_PER_MINUTE,
-          timeWindow: '1 minute',
-          keyGenerator: (req) =>
-            req.principal?.kind === 'token' ? `token:${req.principal.tokenId}` : `ip:${req.ip}`,
-        },
+      config: { access: 'ingest' },
+      schema: docs.ingest,
+      onRequest: async (req, reply) => {
+        const answer = await perPusher(req);
+        if (answer.exceeded)
+          throw tooManyRequests(reply, answer, 'too many readings requests from this pusher');
       },
     },
     async (req) => {
       const { id } = parseInput(IdParams, req.params, 'path');
-      const rt = app.registry.get(id);
-      if (!rt) throw notFound(`launch ${id}`);
+      app.launches.runtime(id); // 404 before reading the body
       const body: unknown = req.body;
       const valid: { index: number; reading: ReadingInput }[] = [];
       const rejected: { index: number; message: string }[] = [];
       if (Array.isArray(body)) {
         if (body.length === 0 || body.length > MAX_READINGS_PER_REQUEST)
-          throw new HttpError(
-            400,
-            'invalid_input',
-            `send between 1 and ${MAX_READINGS_PER_REQUEST} readings in one request (got ${body.length})`,
-          );
+          throw new HttpError(400, 'invalid_input', {
+            key: 'http.readingsCount',
+            params: { max: MAX_READINGS_PER_REQUEST, count: body.length },
+          });
         body.forEach((item, index) => {
           const r = ReadingInput.safeParse(item);
           if (r.success) valid.push({ index, reading: r.data });
@@ -50,11 +69,7 @@ export const readingRoutes: FastifyPluginAsync = async (app) => {
       } else {
         valid.push({ index: 0, reading: parseInput(ReadingInput, body, 'reading') });
       }
-      // Decided again if another instance appended first (Redis).
-      const outcome = await rt.execute((state, now) => {
-        const decided = ingest(state, valid, now);
-        return { events: [...decided.events, ...(rt.driven ? [] : tick(state, now))], result: decided };
-      });
+      const outcome = await app.launches.ingest(id, valid);
       return {
         accepted: outcome.accepted,
         duplicates: outcome.duplicates,

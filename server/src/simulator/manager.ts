@@ -4,80 +4,138 @@
  */
 import {
   type Launch,
-  type LaunchEventBody,
   LaunchInput,
   type Scenario,
   type SimulationInfo,
   type SimulationInput,
 } from '@warroom/shared';
-import { MINUTE_MS, formatIsoInZone } from '@warroom/shared';
-import { apply, createLaunch } from '../engine/index';
+import {
+  MINUTE_MS,
+  SCENARIO_LABELS,
+  formatIsoInZone,
+  formatLocal,
+  preheatOf,
+  translate,
+} from '@warroom/shared';
+import { createLaunch } from '../engine/index';
 import { parseInput } from '../http-errors';
-import { type LaunchRegistry, newId, simulationLease } from '../launches/registry';
+import { newId, simulationLease } from '../launches/registry';
 import type { LaunchRuntime } from '../launches/runtime';
+import type { Actor, LaunchService } from '../launches/service';
 import { StorageUnavailableError } from '../store/event-store';
 import { SimulationRunner } from './runner';
 
-export const SCENARIO_LABELS: Record<Scenario, string> = {
-  'on-plan': '按计划',
-  'traffic-shortfall': '流量不足',
-  surge: '流量暴涨',
-  'conversion-drop': '转化下滑',
-  stockout: '售罄',
-  'feed-outage': '数据中断',
-  'late-and-duplicate': '迟到与重复数据',
+/** A launch like the team's usual 10:00 场: ¥99 item, 30k visitors and 2,000 units planned. */
+/**
+ * The channel plan of the channel scenarios' launch: 站内免费 45%, 直通车 30%, 钻展 10%, 淘宝客 10%,
+ * 站外 5% of visitors; about ¥15,500 planned spend against budgets of ¥12,000 (直通车), ¥3,000
+ * (钻展) and ¥25,000 in total.
+ */
+export const SIMULATED_CHANNEL_PLAN = {
+  channelShares: { organic: 0.45, ztc: 0.3, display: 0.1, affiliate: 0.1, offsite: 0.05 },
+  budgets: { total: 25_000, channels: { ztc: 12_000, display: 3_000 } },
 };
 
-/** A launch like the team's usual 10:00 场: ¥99 item, 30k visitors and 2,000 units planned. */
 export function simulatedLaunchInput(
   scenario: Scenario,
   startAtMs: number,
   overrides: Record<string, unknown> = {},
 ) {
-  const hhmm = new Date(startAtMs).toLocaleTimeString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  });
+  const hhmm = formatLocal(startAtMs, 'Asia/Shanghai', 'zh');
   return parseInput(
     LaunchInput,
     {
-      name: `模拟 · ${SCENARIO_LABELS[scenario]} · ${hhmm} 场`,
+      name: translate('zh', 'sim.launchName', { scenario: SCENARIO_LABELS[scenario].zh, time: hhmm }),
       startAt: new Date(startAtMs).toISOString(),
       timezone: 'Asia/Shanghai',
       durationMinutes: 180,
-      stock: 3000,
+      // The stockout scenario's item: 700 on hand for 2,000 planned — gone in the first quarter hour.
+      stock: scenario === 'stockout' ? 700 : 3000,
       price: 99,
       forecast: { template: { uv: 30_000, units: 2_000, gmv: 198_000 } },
+      // The channel scenarios' launch plans its traffic by channel and sets spend budgets.
+      ...(scenario === 'paid-shortfall' || scenario === 'overspend' ? SIMULATED_CHANNEL_PLAN : {}),
       ...overrides,
     },
     'launch',
   );
 }
 
+/** Where a simulated launch's clock starts: a minute before its preheat (or before 开团). */
+export function simulationStartMs(launch: Pick<Launch, 'startAt' | 'preheatMinutes'>): number {
+  return Date.parse(launch.startAt) - (preheatOf(launch) + 1) * MINUTE_MS;
+}
+
 export class SimulationManager {
   private runners = new Map<string, SimulationRunner>();
 
   constructor(
-    private readonly registry: LaunchRegistry,
+    private readonly launches: LaunchService,
     private readonly log: { error: (o: object, msg: string) => void },
   ) {}
 
-  async start(input: SimulationInput): Promise<{ simulationId: string; launchId: string; launch: Launch }> {
-    const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
-    // 开团 at the next whole minute; the simulated clock starts one minute before it (预热).
+  private get registry() {
+    return this.launches.registry;
+  }
+
+  async start(
+    input: SimulationInput,
+    actor: Actor,
+  ): Promise<{ simulationId: string; launchId: string; launch: Launch }> {
+    // 开团 at the next whole minute; the simulated clock starts one minute before it (or before its
+    // preheat, which then plays first).
     const startAtMs = Math.ceil((Date.now() + 1) / MINUTE_MS) * MINUTE_MS;
+    return this.startOne(input, startAtMs, null, actor);
+  }
+
+  /**
+   * A batch (分批开团): `count` launches opening `intervalMinutes` apart. Every launch's clock starts
+   * at the same launch-clock instant (the first one's start) and runs at the same speed, so the
+   * batch stays in step: the 10:05 launch is at T−5 when the 10:00 one opens.
+   */
+  async startBatch(
+    input: SimulationInput & { group: NonNullable<SimulationInput['group']> },
+    actor: Actor,
+  ): Promise<{ simulationId: string; launchId: string; launch: Launch }[]> {
+    const firstMs = Math.ceil((Date.now() + 1) / MINUTE_MS) * MINUTE_MS;
+    const started: { simulationId: string; launchId: string; launch: Launch }[] = [];
+    let clockFrom: number | null = null;
+    for (let i = 0; i < input.group.count; i++) {
+      // Seeds differ per launch (deterministic from the batch's seed), so the launches do not move as one.
+      const seed = input.seed === undefined ? undefined : (input.seed + i * 7919) % 2 ** 31;
+      const one = await this.startOne(
+        { ...input, seed },
+        firstMs + i * input.group.intervalMinutes * MINUTE_MS,
+        clockFrom,
+        actor,
+      );
+      clockFrom ??= Date.parse(one.launch.createdAt);
+      started.push(one);
+    }
+    return started;
+  }
+
+  private async startOne(
+    input: SimulationInput,
+    startAtMs: number,
+    clockFromMs: number | null,
+    actor: Actor,
+  ): Promise<{ simulationId: string; launchId: string; launch: Launch }> {
+    const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
     const launchInput = simulatedLaunchInput(input.scenario, startAtMs, input.launch);
     const created = createLaunch(launchInput, newId(), Date.now(), 'simulated');
-    // A simulated launch is created when its own clock starts (one minute before 开团), not at
-    // the wall time: a simulation of a past date would otherwise count every checkpoint as
-    // overdue at creation, so none would ever evaluate incomplete or raise a data-gap alert.
+    // A simulated launch is created when its own clock starts (one minute before its preheat, or
+    // before 开团), not at the wall time: a simulation of a past date would otherwise count every
+    // checkpoint as overdue at creation, so none would ever evaluate incomplete or raise a data-gap.
+    // In a batch every clock starts where the first one's does.
     const launch = {
       ...created,
-      createdAt: formatIsoInZone(Date.parse(created.startAt) - MINUTE_MS, created.timezone),
+      createdAt: formatIsoInZone(
+        Math.min(clockFromMs ?? Infinity, simulationStartMs(created)),
+        created.timezone,
+      ),
     };
-    const rt = await this.registry.create(launch);
+    const rt = await this.launches.createSimulated(launch);
     // Several instances: the one that starts a simulation drives it while it holds the lease.
     const leases = this.registry.leases;
     if (leases && !(await leases.acquire(simulationLease(rt.id))))
@@ -86,10 +144,11 @@ export class SimulationManager {
     const runner = new SimulationRunner(
       rt,
       { simulationId, scenario: input.scenario, speed: input.speed, seed },
+      this.launches,
       (e) => this.log.error({ err: e, simulationId }, 'simulation could not record its facts'),
     );
     this.runners.set(simulationId, runner);
-    await runner.start(false);
+    await runner.start(false, actor);
     return { simulationId, launchId: launch.id, launch };
   }
 
@@ -152,6 +211,7 @@ export class SimulationManager {
         speed: sim.speed,
         seed: sim.seed,
       },
+      this.launches,
       (e) =>
         this.log.error({ err: e, simulationId: sim.simulationId }, 'simulation could not record its facts'),
     );
@@ -163,33 +223,22 @@ export class SimulationManager {
     return this.runners.get(simulationId);
   }
 
-  async stop(simulationId: string): Promise<boolean> {
+  async stop(simulationId: string, actor: Actor): Promise<boolean> {
     const runner = this.runners.get(simulationId);
-    if (!runner) return this.stopElsewhere(simulationId);
-    await runner.stop('stopped');
+    if (!runner) return this.stopElsewhere(simulationId, actor);
+    await runner.stop('stopped', undefined, actor);
     await this.registry.leases?.release(simulationLease(runner.runtime.id));
     return true;
   }
 
   /** Several instances: a simulation another instance drives is stopped through the log. */
-  private async stopElsewhere(simulationId: string): Promise<boolean> {
+  private async stopElsewhere(simulationId: string, actor: Actor): Promise<boolean> {
     if (!this.registry.leases) return false;
     const rt = this.registry
       .all()
       .find((r) => r.state.simulation?.simulationId === simulationId && r.state.simulation.running);
     if (!rt) return false;
-    await rt.execute((state, now) => {
-      if (!state.simulation?.running || state.simulation.simulationId !== simulationId)
-        return { events: [], result: undefined };
-      const body: LaunchEventBody = {
-        type: 'simulation.stopped',
-        simulationId,
-        reason: 'stopped',
-        now: new Date(Math.max(now, state.nowMs)).toISOString(),
-      };
-      apply(state, body);
-      return { events: [body], result: undefined };
-    });
+    await this.launches.stopSimulation(rt, simulationId, 'stopped', undefined, actor);
     return true;
   }
 

@@ -1,13 +1,14 @@
 /**
  * Runs a simulated launch: drives its scaled clock and feeds the scenario's readings through the
- * same ingest path as HTTP, at any speed. Deterministic for a seed, so a simulation interrupted by a
- * restart resumes exactly where its log says it was.
+ * launch service at any speed, each step decided by the engine (`simulationStep`). Deterministic
+ * for a seed, so a simulation interrupted by a restart resumes exactly where its log says it was.
  */
-import type { LaunchEventBody, Scenario } from '@warroom/shared';
+import type { Scenario } from '@warroom/shared';
 import { MINUTE_MS } from '@warroom/shared';
-import { apply, ingest, tick } from '../engine/index';
+import type { Delivery as DueDelivery } from '../engine/index';
 import { ScaledClock } from '../launches/clock';
 import type { LaunchRuntime } from '../launches/runtime';
+import type { Actor, LaunchService } from '../launches/service';
 import { type Delivery, planDeliveries } from './scenarios';
 
 export interface SimulationOptions {
@@ -22,13 +23,13 @@ export class SimulationRunner {
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private lastMinute = NaN;
   readonly done: Promise<void>;
   private finish!: () => void;
 
   constructor(
     readonly runtime: LaunchRuntime,
     readonly options: SimulationOptions,
+    private readonly launches: LaunchService,
     private readonly onError: (e: unknown) => void,
   ) {
     this.deliveries = planDeliveries(runtime.state.launch, options.scenario, options.seed);
@@ -46,73 +47,49 @@ export class SimulationRunner {
   }
 
   /** Starts (or, after a restart, resumes) from where the launch clock stands. */
-  async start(resume: boolean): Promise<void> {
+  async start(resume: false, actor: Actor): Promise<void>;
+  async start(resume: true): Promise<void>;
+  async start(resume: boolean, actor?: Actor): Promise<void> {
     const state = this.runtime.state;
     const fromMs = resume ? state.nowMs : this.clock.now();
     this.next = this.deliveries.findIndex((d) => state.startMs + d.sendAtMs > fromMs);
     if (this.next < 0) this.next = this.deliveries.length;
-    if (!resume) {
-      await this.runtime.execute((s) => {
-        const body: LaunchEventBody = {
-          type: 'simulation.started',
-          ...this.options,
-          now: new Date(fromMs).toISOString(),
-        };
-        apply(s, body);
-        return { events: [body], result: undefined };
-      });
-    }
+    if (!resume) await this.launches.startSimulation(this.runtime, this.options, fromMs, actor!);
     this.clock.run(this.options.speed, fromMs);
     this.runtime.driven = true;
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    const state = this.runtime.state;
-    const endMs = state.startMs + state.launch.durationMinutes * MINUTE_MS + state.launch.graceSeconds * 1000;
-    const target = this.deliveries[this.next];
-    const atMs = target ? state.startMs + target.sendAtMs : endMs;
-    const delay = Math.min(this.clock.wallDelayUntil(atMs), 1000);
-    this.timer = setTimeout(() => void this.step(endMs), delay);
+  private get endMs(): number {
+    const { startMs, launch } = this.runtime.state;
+    return startMs + launch.durationMinutes * MINUTE_MS + launch.graceSeconds * 1000;
   }
 
-  private async step(endMs: number): Promise<void> {
+  private schedule(): void {
+    if (this.stopped) return;
+    const target = this.deliveries[this.next];
+    const atMs = target ? this.runtime.state.startMs + target.sendAtMs : this.endMs;
+    const delay = Math.min(this.clock.wallDelayUntil(atMs), 1000);
+    this.timer = setTimeout(() => void this.step(), delay);
+  }
+
+  private async step(): Promise<void> {
     this.timer = null;
     if (this.stopped) return;
     const now = this.clock.now();
+    const endMs = this.endMs;
+    const startMs = this.runtime.state.startMs;
+    const due: DueDelivery[] = [];
+    let next = this.next;
+    while (next < this.deliveries.length && startMs + this.deliveries[next]!.sendAtMs <= now) {
+      const d = this.deliveries[next++]!;
+      due.push({ atMs: startMs + d.sendAtMs, readings: d.readings });
+    }
     try {
-      // Decided as a command: if another instance appended first (a reading posted to it), the
-      // step is decided again on top of that, from the same delivery.
-      const { next, minute } = await this.runtime.execute((state) => {
-        const bodies: LaunchEventBody[] = [];
-        let next = this.next;
-        while (next < this.deliveries.length && state.startMs + this.deliveries[next]!.sendAtMs <= now) {
-          const d = this.deliveries[next++]!;
-          const at = state.startMs + d.sendAtMs;
-          // The clock acts on everything due before this delivery, not on the delivery itself.
-          bodies.push(...tick(state, at - 1));
-          bodies.push(
-            ...ingest(
-              state,
-              d.readings.map((reading, index) => ({ index, reading })),
-              at,
-            ).events,
-          );
-        }
-        const until = Math.min(now, endMs);
-        bodies.push(...tick(state, until));
-        const minute = Math.floor((until - state.startMs) / MINUTE_MS);
-        if (minute !== this.lastMinute) {
-          // Recorded only up to what was fed, so a resumed simulation picks up exactly here.
-          const advanced: LaunchEventBody = { type: 'clock.advanced', now: new Date(until).toISOString() };
-          apply(state, advanced);
-          bodies.push(advanced);
-        }
-        return { events: bodies, result: { next, minute } };
-      });
+      // If another instance appended first (a reading posted to it), the step is decided again on
+      // top of that, from the same deliveries.
+      await this.launches.simulationStep(this.runtime, due, Math.min(now, endMs));
       this.next = next;
-      this.lastMinute = minute;
     } catch (e) {
       this.onError(e);
     }
@@ -124,25 +101,21 @@ export class SimulationRunner {
   }
 
   /** Stops feeding; the launch clock stands still where it is (or at the end, when finished). */
-  async stop(reason: 'finished' | 'stopped' | 'interrupted', atMs?: number): Promise<void> {
+  async stop(reason: 'finished' | 'stopped' | 'interrupted', atMs?: number, actor?: Actor): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.runtime.driven = false;
     if (this.timer) clearTimeout(this.timer);
     this.clock.stop(atMs);
     if (reason !== 'interrupted') {
-      const now = atMs ?? this.clock.now();
-      const body: LaunchEventBody = {
-        type: 'simulation.stopped',
-        simulationId: this.options.simulationId,
-        reason,
-        now: new Date(now).toISOString(),
-      };
       try {
-        await this.runtime.execute((state) => {
-          apply(state, body);
-          return { events: [body], result: undefined };
-        });
+        await this.launches.stopSimulation(
+          this.runtime,
+          this.options.simulationId,
+          reason,
+          atMs ?? this.clock.now(),
+          actor,
+        );
       } catch (e) {
         this.onError(e);
       }

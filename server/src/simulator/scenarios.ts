@@ -9,7 +9,17 @@
  * Counts are rounded with a carried remainder, so the cumulative totals the checkpoints compare
  * never drift from the fractional curve by more than half a count, however small the minutes are.
  */
-import { type Launch, type Reading, type ReadingInput, type Scenario, MINUTE_MS } from '@warroom/shared';
+import {
+  CHANNELS,
+  type TrafficChannel,
+  type ChannelBreakdown,
+  type Launch,
+  type Reading,
+  type ReadingInput,
+  type Scenario,
+  MINUTE_MS,
+  canonicalChannels,
+} from '@warroom/shared';
 import { type Rng, integer, mulberry32, uniform } from './prng';
 
 export interface Delivery {
@@ -28,6 +38,10 @@ const PRICE_NOISE = 0.02;
 const MAX_JITTER_MS = 5_000;
 /** Share of the launch's forecast units on hand in the stockout scenario when the launch has no stock. */
 const STOCKOUT_SHARE = 0.35;
+/** Of the orders placed, the share paid (the rest wait, and some never are: 催付 is the lever). */
+const PAY_RATE = 0.86;
+/** Of the paying buyers, the share buying from the shop for the first time. */
+const NEW_BUYER_SHARE = 0.6;
 
 /** How a scenario bends the forecast. Multipliers apply to the forecast of each minute. */
 interface Shape {
@@ -40,7 +54,26 @@ interface Shape {
   dropTo: number;
   /** Units on hand: once sold, sales stop. Null = unlimited. */
   stock: number | null;
+  /** Each channel's visitors against its planned share (直通车 0.6: 40% short). */
+  channelTraffic: Partial<Record<TrafficChannel, number>>;
+  /** Each channel's cost per visitor against the usual (a bidding war: 2×). */
+  channelCost: Partial<Record<TrafficChannel, number>>;
 }
+
+/** What a visitor costs by channel (yuan; 淘宝客 is paid by commission on its GMV instead). */
+const COST_PER_VISITOR: Record<TrafficChannel, number> = {
+  organic: 0,
+  ztc: 1.2,
+  display: 0.8,
+  affiliate: 0,
+  offsite: 0.5,
+  other: 0,
+};
+const AFFILIATE_COMMISSION = 0.08;
+/** The paid-shortfall scenario: 直通车 delivers 60% of its plan. */
+const PAID_SHORTFALL = 0.6;
+/** The overspend scenario: clicks cost this much more than planned. */
+const OVERSPEND: Partial<Record<TrafficChannel, number>> = { ztc: 2, display: 1.6 };
 
 /**
  * Plans every delivery of a simulated launch, sorted by send time, covering minutes
@@ -49,7 +82,10 @@ interface Shape {
 export function planDeliveries(launch: Launch, scenario: Scenario, seed: number): Delivery[] {
   const rng = mulberry32(seed);
   const shape = shapeFor(launch, scenario, rng);
-  const readings = generateReadings(launch, shape, rng);
+  const readings = [...preheatReadings(launch, shape), ...generateReadings(launch, shape, rng)];
+  // A launch with a channel plan gets its readings broken down by channel (its own generator, so
+  // the readings of every other launch stay what they were for the same seed).
+  if (launch.channelShares) splitByChannel(launch, readings, shape, mulberry32(seed ^ 0x5eed));
   const timing = new Timing(launch, rng);
   let deliveries: Delivery[];
   switch (scenario) {
@@ -72,6 +108,8 @@ function shapeFor(launch: Launch, scenario: Scenario, rng: Rng): Shape {
     dropFrom: Infinity,
     dropTo: 1,
     stock: null,
+    channelTraffic: {},
+    channelCost: {},
   };
   switch (scenario) {
     case 'traffic-shortfall':
@@ -88,8 +126,57 @@ function shapeFor(launch: Launch, scenario: Scenario, rng: Rng): Shape {
       const stock = launch.stock ?? Math.round(STOCKOUT_SHARE * planned);
       return { ...onPlan, conversion: uniform(rng, 1, 1.1), stock };
     }
+    case 'paid-shortfall': {
+      // 直通车 under-delivers by 40%; the launch's visitors fall by its share of them.
+      const channelTraffic = { ztc: PAID_SHORTFALL };
+      return { ...onPlan, traffic: onPlan.traffic * keptTraffic(launch, channelTraffic), channelTraffic };
+    }
+    case 'overspend':
+      // Clicks cost more than planned (a bidding war): spend runs over the budgets.
+      return { ...onPlan, channelCost: OVERSPEND };
     default:
       return onPlan;
+  }
+}
+
+/** The launch's visitors kept when channels deliver `factor` of their share. */
+function keptTraffic(launch: Launch, factor: Partial<Record<TrafficChannel, number>>): number {
+  const shares = launch.channelShares ?? {};
+  let planned = 0;
+  let kept = 0;
+  for (const c of CHANNELS) {
+    const s = shares[c] ?? 0;
+    planned += s;
+    kept += s * (factor[c] ?? 1);
+  }
+  return planned > 0 ? kept / planned : 1;
+}
+
+/**
+ * Breaks each minute of the launch down by planned channel: visitors by share (bent by the
+ * scenario), paid buyers and GMV in proportion to visitors, spend at the channel's cost per
+ * visitor (淘宝客: commission on its GMV). Counts carry their remainders, money is in fen.
+ */
+function splitByChannel(launch: Launch, readings: Reading[], shape: Shape, rng: Rng): void {
+  const shares = launch.channelShares ?? {};
+  const planned = CHANNELS.filter((c) => (shares[c] ?? 0) > 0);
+  const weights = planned.map((c) => shares[c]! * (shape.channelTraffic[c] ?? 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return;
+  const carry = new Map(planned.map((c) => [c, { uv: new Carry(), orders: new Carry() }]));
+  for (const r of readings) {
+    if (r.minute < 0) continue;
+    const out: ChannelBreakdown = {};
+    planned.forEach((c, i) => {
+      const part = weights[i]! / total;
+      const uv = carry.get(c)!.uv.next(r.uv * part);
+      const orders = carry.get(c)!.orders.next(r.orders * part);
+      const gmv = round2(r.gmv * part);
+      const cost = c === 'affiliate' ? gmv * AFFILIATE_COMMISSION : uv * COST_PER_VISITOR[c];
+      const spend = round2(cost * (shape.channelCost[c] ?? 1) * wobble(rng, 0.05));
+      out[c] = { uv, orders, gmv, ...(spend > 0 ? { spend } : {}) };
+    });
+    r.channels = canonicalChannels(out);
   }
 }
 
@@ -128,6 +215,8 @@ function generateReadings(launch: Launch, shape: Shape, rng: Rng): Reading[] {
     orders: new Carry(),
     units: new Carry(),
     fen: new Carry(),
+    unpaid: new Carry(),
+    newBuyers: new Carry(),
   };
   let sold = 0;
   const out: Reading[] = [];
@@ -156,9 +245,34 @@ function generateReadings(launch: Launch, shape: Shape, rng: Rng): Reading[] {
     } else {
       gmv = carry.fen.next((f?.gmv ?? 0) * 100 * sales) / 100;
     }
-    out.push({ minute, uv, pv, fav, cart, orders, units, gmv });
+    // Orders placed: the paid ones and those still to pay. When payment collapses (conversion-drop
+    // after its drop), buyers go on ordering at the rate they would have paid.
+    const dropped = minute >= shape.dropFrom ? shape.dropTo : 1;
+    const placedOrders = orders + carry.unpaid.next((orders / dropped) * (1 / PAY_RATE) - orders);
+    const placedGmv = round2(gmv + (orders > 0 ? (gmv / orders) * (placedOrders - orders) : 0));
+    const newBuyers = carry.newBuyers.next(orders * NEW_BUYER_SHARE, 0, orders);
+    out.push({ minute, uv, pv, fav, cart, orders, units, gmv, placedOrders, placedGmv, newBuyers });
   }
   return out;
+}
+
+/**
+ * The preheat (预热), when the launch plans one: visitors browsing, favouriting and adding to cart
+ * at the scenario's traffic level; nothing sold before 开团. No noise, so the launch's own readings
+ * (and every seed's plan) are the same with or without a preheat.
+ */
+function preheatReadings(launch: Launch, shape: Shape): Reading[] {
+  const carry = { uv: new Carry(), pv: new Carry(), fav: new Carry(), cart: new Carry() };
+  return (launch.preheatForecast ?? []).map((f) => ({
+    minute: f.minute,
+    uv: carry.uv.next(f.uv * shape.traffic),
+    pv: carry.pv.next(f.pv * shape.traffic),
+    fav: carry.fav.next(f.fav * shape.traffic),
+    cart: carry.cart.next(f.cart * shape.traffic),
+    orders: 0,
+    units: 0,
+    gmv: 0,
+  }));
 }
 
 /** Send times: just after the minute ends, with a small jitter well inside the grace period. */
@@ -193,9 +307,19 @@ class Timing {
  * the default 25): those minutes are never sent, so that checkpoint (and every later one) is
  * incomplete after its grace and raises a data-gap alert. The feed then resumes with new minutes.
  */
+/**
+ * The checkpoints that compare the launch's own metrics (15, 25, 45 … by default): the early T+5
+ * look at favourites and units and the preheat checks are not what these scenarios aim at.
+ */
+function mainCheckpoints(launch: Launch): number[] {
+  const own = new Set((launch.checkpointMetrics ?? []).map((c) => c.at));
+  return launch.checkpoints.filter((t) => t > 0 && !own.has(t));
+}
+
 function feedOutage(launch: Launch, readings: Reading[], timing: Timing, rng: Rng): Delivery[] {
   const d = launch.durationMinutes;
-  const t = launch.checkpoints[1] ?? launch.checkpoints[0] ?? d;
+  const main = mainCheckpoints(launch);
+  const t = main[1] ?? main[0] ?? d;
   const from = Math.max(0, t - 8 + integer(rng, 0, 2));
   const to = Math.min(d, Math.max(from + 1, t + 4 + integer(rng, 0, 3)));
   return readings
@@ -215,7 +339,8 @@ function feedOutage(launch: Launch, readings: Reading[], timing: Timing, rng: Rn
  */
 function lateAndDuplicate(launch: Launch, readings: Reading[], timing: Timing, rng: Rng): Delivery[] {
   const d = launch.durationMinutes;
-  const t1 = launch.checkpoints[0] ?? d;
+  const main = mainCheckpoints(launch);
+  const t1 = main[0] ?? d;
   const endMs = d * MINUTE_MS + timing.graceMs;
   const lateFrom = Math.max(0, t1 - 5);
   const lateTo = Math.min(d - 1, Math.max(lateFrom, t1 - 2));
@@ -231,9 +356,7 @@ function lateAndDuplicate(launch: Launch, readings: Reading[], timing: Timing, r
     deliveries.push({ sendAtMs: at, readings: batch });
   });
 
-  const tg = launch.checkpoints.find(
-    (t) => t > t1 && t - 3 > lateTo && (t + 2) * MINUTE_MS + 20_000 <= endMs,
-  );
+  const tg = main.find((t) => t > t1 && t - 3 > lateTo && (t + 2) * MINUTE_MS + 20_000 <= endMs);
   const glitched = tg === undefined ? -1 : tg - 3;
   for (const r of readings) {
     if (r.minute >= lateFrom && r.minute <= lateTo) continue;

@@ -17,6 +17,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** Told of each group commit made durable: how long its write and fdatasync took, how many appends it held. */
+export type FlushListener = (seconds: number, appends: number) => void;
+
 class LogWriter {
   private fh: FileHandle | null = null;
   private queue: Pending[] = [];
@@ -27,7 +30,10 @@ class LogWriter {
   private nextOffset = 1;
   private durableNext = 1;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly onFlushed?: FlushListener,
+  ) {}
 
   async openAt(size: number, nextOffset: number): Promise<void> {
     this.fh = await open(this.path, 'a');
@@ -54,6 +60,7 @@ class LogWriter {
       const batch = this.queue;
       this.queue = [];
       const buf = Buffer.from(batch.map((p) => p.data).join(''), 'utf8');
+      const started = process.hrtime.bigint();
       try {
         if (!this.fh) throw new Error('log is closed');
         let written = 0;
@@ -62,6 +69,7 @@ class LogWriter {
           written += bytesWritten;
         }
         await this.fh.datasync();
+        this.onFlushed?.(Number(process.hrtime.bigint() - started) / 1e9, batch.length);
         this.size += buf.length;
         this.durableNext = batch[batch.length - 1]!.last + 1;
         for (const p of batch) p.resolve();
@@ -92,6 +100,8 @@ class LogWriter {
 export class JsonlLogStore<E extends { offset: number }> {
   private readonly dir: string;
   private writers = new Map<string, Promise<LogWriter>>();
+  /** Metrics: told of every group commit (write + fdatasync) of this store's logs. */
+  onFlushed: FlushListener | null = null;
 
   constructor(dataDir: string, subdir: string) {
     this.dir = join(dataDir, subdir);
@@ -200,7 +210,7 @@ export class JsonlLogStore<E extends { offset: number }> {
 
   private async openWriter(launchId: string): Promise<LogWriter> {
     const path = this.path(launchId);
-    const writer = new LogWriter(path);
+    const writer = new LogWriter(path, (seconds, appends) => this.onFlushed?.(seconds, appends));
     try {
       const size = await stat(path).then(
         (s) => s.size,

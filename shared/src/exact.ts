@@ -2,7 +2,8 @@
  * Exact decimal arithmetic for checkpoint comparisons. Values are held as integers of micro-units
  * (1e-6), so "120 against 100 is exactly +20%" holds and sums never drift.
  */
-import type { Direction, Severity } from '@warroom/shared';
+import type { Direction } from './playbook';
+import type { Severity } from './alert';
 
 export const MICRO = 1_000_000n;
 
@@ -52,4 +53,26 @@ export function compare(actual: bigint, forecast: bigint, toleranceMicro: bigint
     breach: diff > 0n ? 'over' : 'under',
     severity: lhs > 2n * toleranceMicro * forecast ? 'critical' : 'warning',
   };
+}
+
+/** Exact totals of values (micro-units). */
+export function sumMicro(values: Iterable<number>): bigint {
+  let acc = 0n;
+  for (const v of values) acc += toMicro(v);
+  return acc;
+}
+
+/**
+ * Compares two ratios (actual aNum/aDen against forecast fNum/fDen: conversion, order value) under
+ * the same rule as `compare`, exactly: a/b against c/d is (a·d) against (c·b).
+ */
+export function compareRatio(
+  aNum: bigint,
+  aDen: bigint,
+  fNum: bigint,
+  fDen: bigint,
+  toleranceMicro: bigint,
+): Comparison {
+  if (aDen <= 0n || fDen <= 0n) return { deviation: null, breach: null, severity: null };
+  return compare(aNum * fDen, fNum * aDen, toleranceMicro);
 }
