@@ -5,6 +5,7 @@
  * recorded twice, backoff bounds, routing, and the messages' wording.
  */
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Incident, type LaunchState, evolve, initialState, notificationFor } from '@warroom/shared';
 import { recordDelivery, routeNotification } from '../../server/src/engine/index';
@@ -219,6 +220,60 @@ describe('the sender’s rules', () => {
       );
     expect([1, 2, 3, 4, 5].map((n) => at(0).backoff(n))).toEqual([500, 1000, 2000, 4000, 4000]);
     expect([1, 2, 3, 4, 5].map((n) => at(0.999999).backoff(n))).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+
+  /**
+   * The schedule a receiver outage meets at the defaults (2 s doubling to 60 s, 12 attempts, a 5 s
+   * request timeout, the outbox looked at every 500 ms), for any jitter, any moment the message
+   * falls due within the outage and any time each failed request takes: a 2-minute outage delays
+   * the message by at most one capped wait after the receiver is back, and never fails it.
+   */
+  it('at the default backoff a 2-minute outage delays a message, at most a minute past its end, and loses none', () => {
+    const OUTAGE_MS = 120_000;
+    const { maxAttempts, timeoutMs, intervalMs, backoffMaxMs } = DEFAULT_SENDER;
+    const sender = (random: () => number) =>
+      new NotificationSender(
+        null as never,
+        null as never,
+        null as never,
+        { ...DEFAULT_SENDER, publicUrl: 'x' },
+        console,
+        random,
+      );
+    // The shortest road to giving up (every wait at ½ its ceiling) is longer than 3 minutes.
+    const fastest = sender(() => 0);
+    const earliestGiveUp = Array.from({ length: maxAttempts - 1 }, (_, i) => fastest.backoff(i + 1)).reduce(
+      (a, b) => a + b,
+    );
+    expect(earliestGiveUp).toBe(211_000);
+    const attempts = maxAttempts - 1;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: OUTAGE_MS - 1 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: attempts,
+          maxLength: attempts,
+        }),
+        fc.array(fc.integer({ min: 0, max: timeoutMs }), { minLength: attempts, maxLength: attempts }),
+        fc.array(fc.integer({ min: 0, max: intervalMs }), { minLength: attempts, maxLength: attempts }),
+        (dueAt, jitter, took, lag) => {
+          let n = 0;
+          const s = sender(() => jitter[n++]!);
+          let at = dueAt;
+          let attempt = 1;
+          // Attempts made while the receiver is down fail; each waits its backoff, picked up by the
+          // next look at the outbox.
+          while (at < OUTAGE_MS) {
+            expect(attempt, 'the message would be marked failed').toBeLessThan(maxAttempts);
+            at += took[attempt - 1]! + s.backoff(attempt) + lag[attempt - 1]!;
+            attempt++;
+          }
+          expect(attempt).toBeGreaterThan(1);
+          expect(at - OUTAGE_MS).toBeLessThanOrEqual(timeoutMs + backoffMaxMs + intervalMs);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 
   const channel = (route: StoredChannel['route']): StoredChannel => ({

@@ -10,7 +10,7 @@
  *   notification), and the fold keeps the first `sent`. The one window left is a crash between the
  *   platform's answer and the write of `sent`: that message goes again (at least once), carrying the
  *   same key (X-Warroom-Delivery on webhooks).
- * - Failures retry with exponential backoff and full jitter (WARROOM_NOTIFY_BACKOFF_MS doubling up to
+ * - Failures retry with exponential backoff and equal jitter (WARROOM_NOTIFY_BACKOFF_MS doubling up to
  *   WARROOM_NOTIFY_BACKOFF_MAX_MS), up to WARROOM_NOTIFY_MAX_ATTEMPTS (3 for an error retrying
  *   cannot fix, such as a wrong signature), then `failed`.
  * - Per robot at most WARROOM_NOTIFY_PER_MINUTE messages a minute (platforms allow about 20): when
@@ -314,7 +314,11 @@ export class NotificationSender {
     }
   }
 
-  /** Full jitter over an exponentially growing ceiling: [½, 1] × min(max, base × 2^(attempt−1)). */
+  /**
+   * Equal jitter over an exponentially growing ceiling: [½, 1] × min(max, base × 2^(attempt−1)). Not
+   * full jitter ([0, 1]): with it a run of short draws could spend all the attempts within a
+   * two-minute outage; with the ½ floor giving up takes at least 211 s at the defaults.
+   */
   backoff(attempt: number): number {
     const ceiling = Math.min(this.opts.backoffMaxMs, this.opts.backoffMs * 2 ** (attempt - 1));
     return Math.round(ceiling * (0.5 + this.random() / 2));
