@@ -65,6 +65,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: redactingLogger(opts.logger ?? false),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    // Loading the launches (the registry plugin) takes as long as the data does: a start with one
+    // 500k-event log on a busy machine took longer than Fastify's default 10 s and was refused.
+    pluginTimeout: 0,
     // JSON bodies may not smuggle prototypes in.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -60,7 +60,11 @@ export class LaunchRegistry {
 
   constructor(
     readonly store: EventStore,
-    private readonly log: { warn: (o: object, msg: string) => void; error: (o: object, msg: string) => void },
+    private readonly log: {
+      info: (o: object, msg: string) => void;
+      warn: (o: object, msg: string) => void;
+      error: (o: object, msg: string) => void;
+    },
   ) {}
 
   on<K extends keyof RegistryEvents>(event: K, fn: RegistryEvents[K]): void {
@@ -79,8 +83,16 @@ export class LaunchRegistry {
 
   /** Rebuilds every launch from its log. A damaged log is reported, never silently dropped. */
   async load(): Promise<void> {
-    for (const id of await this.store.listLaunches()) await this.loadOne(id);
+    const started = performance.now();
+    const ids = await this.store.listLaunches();
+    for (const id of ids) await this.loadOne(id);
     this.loaded = true;
+    let events = 0;
+    for (const rt of this.runtimes.values()) events += rt.durableOffset;
+    this.log.info(
+      { launches: this.runtimes.size, events, ms: Math.round(performance.now() - started) },
+      'launches loaded',
+    );
   }
 
   /**
