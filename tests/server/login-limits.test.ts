@@ -62,7 +62,7 @@ function expectRefused(res: LightMyRequestResponse): void {
   const { error } = res.json<{ error: { code: string; message: string } }>();
   expect(error.code).toBe('rate_limited');
   expect(error.message).toMatch(/too many login attempts/);
-  expect(error.message).toMatch(new RegExp(`try again in ${retryAfter} seconds?`));
+  expect(error.message).toMatch(new RegExp(`try again in ${retryAfter} s$`));
 }
 
 describe('a password spray from one address', () => {
@@ -75,6 +75,18 @@ describe('a password spray from one address', () => {
     const refused = await attempt(app, 'staff100');
     expectRefused(refused);
     expect(refused.json<{ error: { message: string } }>().error.message).toMatch(/from this address/);
+    // Asked in Chinese (the login page's language), the refusal says the same in Chinese.
+    const zh = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      remoteAddress: SPRAYER,
+      headers: { cookie: '', 'accept-language': 'zh-CN,zh;q=0.9' },
+      payload: { username: 'staff101', password: 'wrong-password-1' },
+    });
+    expect(zh.statusCode).toBe(429);
+    expect(zh.json<{ error: { message: string } }>().error.message).toBe(
+      `此地址登录尝试过多, 请 ${zh.headers['retry-after']} 秒后再试`,
+    );
     // Even the right password waits: the address is refused before any password is checked.
     expect((await attempt(app, 'admin', { password: ADMIN_PASSWORD })).statusCode).toBe(429);
     // Only the 20 attempts let through reached the password check (each audited as a failure).

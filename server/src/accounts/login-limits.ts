@@ -51,12 +51,12 @@ export class LoginLimits {
     const address = await this.byAddress(req);
     if (address.exceeded) {
       this.refused('address', addressOf(req), address);
-      throw tooManyRequests(reply, address, 'too many login attempts from this address');
+      throw tooManyRequests(reply, address, 'loginAddress');
     }
     const username = await this.byUsername(req);
     if (username.exceeded) {
       this.refused('username', usernameOf(req), username);
-      throw tooManyRequests(reply, username, 'too many login attempts for this username');
+      throw tooManyRequests(reply, username, 'loginUsername');
     }
   }
 

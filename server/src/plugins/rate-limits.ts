@@ -41,18 +41,20 @@ declare module 'fastify' {
   }
 }
 
+/** What a 429 refused, each a message in the caller's language (shared/src/i18n). */
+export type LimitedWhat = 'loginAddress' | 'loginUsername' | 'ingest';
+
 /** The 429 a person can act on: what was refused and, in words and in Retry-After, when to try again. */
-export function tooManyRequests(reply: FastifyReply, answer: LimitAnswer, what: string): HttpError {
+export function tooManyRequests(reply: FastifyReply, answer: LimitAnswer, what: LimitedWhat): HttpError {
   const seconds = Math.max(1, Math.ceil(answer.resetMs / 1000));
   reply.header('retry-after', seconds);
   reply.header('x-ratelimit-limit', answer.limit);
   reply.header('x-ratelimit-remaining', 0);
   reply.header('x-ratelimit-reset', seconds);
-  return new HttpError(
-    429,
-    'rate_limited',
-    `${what}; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`,
-  );
+  return new HttpError(429, 'rate_limited', {
+    key: `http.rateLimited.${what}`,
+    params: { seconds },
+  });
 }
 
 export default fp<Partial<RequestLimits>>(

@@ -45,8 +45,7 @@ export const readingRoutes: FastifyPluginAsync = async (app) => {
       schema: docs.ingest,
       onRequest: async (req, reply) => {
         const answer = await perPusher(req);
-        if (answer.exceeded)
-          throw tooManyRequests(reply, answer, 'too many readings requests from this pusher');
+        if (answer.exceeded) throw tooManyRequests(reply, answer, 'ingest');
       },
     },
     async (req) => {

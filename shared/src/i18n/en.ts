@@ -853,6 +853,9 @@ export const en: Record<MessageKey, string> = {
   'http.storageUnavailable':
     'the data could not be stored right now, so nothing was recorded; try again shortly',
   'http.internal': 'something went wrong on our side',
+  'http.rateLimited.loginAddress': 'too many login attempts from this address; try again in {seconds} s',
+  'http.rateLimited.loginUsername': 'too many login attempts for this username; try again in {seconds} s',
+  'http.rateLimited.ingest': 'too many readings requests from this pusher; try again in {seconds} s',
   'http.tooManyRequests': 'too many requests; try again shortly',
   // Launch groups (场次组)
   'v.groupNeedsLaunch': 'choose at least one launch',

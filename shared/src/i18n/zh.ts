@@ -868,6 +868,9 @@ export const zh = {
   'http.contentLength': '请求内容的长度与 Content-Length 不符',
   'http.storageUnavailable': '数据暂时无法保存, 本次没有记录任何内容; 请稍后再试',
   'http.internal': '服务器出错了',
+  'http.rateLimited.loginAddress': '此地址登录尝试过多, 请 {seconds} 秒后再试',
+  'http.rateLimited.loginUsername': '此用户名登录尝试过多, 请 {seconds} 秒后再试',
+  'http.rateLimited.ingest': '此推送端的数据请求过多, 请 {seconds} 秒后再试',
   'http.tooManyRequests': '请求过于频繁, 请稍后再试',
   // Launch groups (场次组)
   'v.groupNeedsLaunch': '至少选择一个场次',
