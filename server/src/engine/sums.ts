@@ -22,33 +22,30 @@ import {
 const INDEX = new Map<BaseMetric, number>(BASE_METRICS.map((m, i) => [m, i]));
 export const baseIndex = (m: BaseMetric): number => INDEX.get(m)!;
 
-/** Planned prefix sums of one base metric over the launch: prefix[T] = Σ forecast[0, T). */
-function prefixOf(state: LaunchState, metric: BaseMetric): bigint[] {
+/**
+ * Planned prefix sums of one base metric, prefix[T] = Σ forecast[0, T), computed as far as `t` asks
+ * and kept: a year-long launch's 525,600 minutes are summed a batch of readings at a time, not all
+ * at once on the first look (a second of BigInt arithmetic and its garbage in one turn).
+ */
+function prefixTo(state: LaunchState, metric: BaseMetric, t: number): bigint[] {
   const all = (state.sums.forecastPrefix ??= []);
   const k = baseIndex(metric);
-  let out = all[k];
-  if (!out) {
-    const { launch } = state;
-    out = new Array<bigint>(launch.durationMinutes + 1);
-    let acc = 0n;
-    out[0] = 0n;
-    for (let m = 0; m < launch.durationMinutes; m++) {
-      acc += toMicro(launch.forecast[m]?.[metric] ?? 0);
-      out[m + 1] = acc;
-    }
-    all[k] = out;
-  }
+  const out = (all[k] ??= [0n]);
+  const { forecast, durationMinutes } = state.launch;
+  const end = Math.min(Math.max(0, t), durationMinutes);
+  for (let m = out.length - 1; m < end; m++) out.push(out[m]! + toMicro(forecast[m]?.[metric] ?? 0));
   return out;
 }
 
 /** Planned total of a base metric over [0, t), exactly. */
 export function plannedBefore(state: LaunchState, metric: BaseMetric, t: number): bigint {
-  return prefixOf(state, metric)[Math.min(t, state.launch.durationMinutes)]!;
+  return prefixTo(state, metric, t)[Math.min(Math.max(0, t), state.launch.durationMinutes)]!;
 }
 
 /** The planned prefix sums of the launch's compared metrics that are sums (in `launch.metrics` order). */
 export function forecastPrefix(state: LaunchState): bigint[][] {
-  return state.launch.metrics.flatMap((m) => (isRatioMetric(m) ? [] : [prefixOf(state, m)]));
+  const whole = state.launch.durationMinutes;
+  return state.launch.metrics.flatMap((m) => (isRatioMetric(m) ? [] : [prefixTo(state, m, whole)]));
 }
 
 /** Exact actual totals of every base metric over the present minutes of [0, t), cached ascending. */
@@ -137,7 +134,7 @@ export function windowTotals(state: LaunchState, t: number): WindowTotals {
   if (t > 0) {
     const actual = actualTotals(state, t);
     const forecast = BASE_METRICS.map((m) => {
-      let f = prefixOf(state, m)[Math.min(t, state.launch.durationMinutes)]!;
+      let f = plannedBefore(state, m, t);
       for (const minute of missing) f -= toMicro(forecastAt(state.launch, minute, m));
       return f;
     });

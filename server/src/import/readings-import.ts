@@ -50,6 +50,13 @@ import { TimeReader } from './values';
 /** Rows per engine call and durable write. */
 export const IMPORT_BATCH_ROWS = 5000;
 const PROGRESS_EVERY_MS = 250;
+/**
+ * Reading rows runs on promises (the parser's async iterator), which never let timers, sockets or
+ * other requests in: after this long of it the import yields a turn of the event loop, so a large
+ * import does not hold readings, acknowledgements and pushes back for a whole batch's parse.
+ */
+const YIELD_EVERY_MS = 8;
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Where an import's readings go: a launch runtime, or a scratch copy of its state for a dry run. */
 export interface ReadingsTarget {
@@ -351,13 +358,20 @@ export async function importReadings(
   };
 
   let lastProgressAt = Date.now();
+  let sliceStart = performance.now();
   for await (const record of file.records) {
     report.rowsRead++;
     batch.push(reader.read(record));
     if (batch.length >= batchRows) {
       await flush();
       lastProgressAt = Date.now();
-    } else if (
+      sliceStart = performance.now();
+    } else if (report.rowsRead % 64 === 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
+      await yieldTurn();
+      sliceStart = performance.now();
+    }
+    if (
+      batch.length > 0 &&
       run.onProgress &&
       report.rowsRead % 500 === 0 &&
       Date.now() - lastProgressAt > PROGRESS_EVERY_MS
