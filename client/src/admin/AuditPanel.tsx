@@ -88,7 +88,7 @@ export function AuditPanel() {
               <td className="audit-target" title={e.target ?? undefined}>
                 {targetText(lang, e, names)}
               </td>
-              <td className="muted details">{detailsText(lang, e)}</td>
+              <td className="muted details">{detailsText(lang, e, names)}</td>
             </tr>
           ))}
         </tbody>

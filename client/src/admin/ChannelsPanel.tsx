@@ -19,6 +19,7 @@ import { useLang, useT } from '../hooks';
 import { roleLabel } from '../i18n';
 import { IconRefresh } from '../icons';
 import { formatDateTime } from './when';
+import { KIND_WORD } from './channelKinds';
 
 export const channelsApi = {
   list: () => request<Channel[]>('GET', '/api/channels'),
@@ -30,13 +31,6 @@ export const channelsApi = {
     request<ChannelTestResult>('POST', `/api/channels/${encodeURIComponent(id)}/test`, {}),
   deliveries: (id: string) =>
     request<DeliveryLogEntry[]>('GET', `/api/channels/${encodeURIComponent(id)}/deliveries?limit=50`),
-};
-
-const KIND_WORD: Record<ChannelKind, { zh: string; en: string }> = {
-  dingtalk: { zh: '钉钉机器人', en: 'DingTalk robot' },
-  wecom: { zh: '企业微信机器人', en: 'WeCom robot' },
-  feishu: { zh: '飞书机器人', en: 'Feishu bot' },
-  webhook: { zh: 'Webhook（签名）', en: 'Webhook (signed)' },
 };
 
 interface Form {

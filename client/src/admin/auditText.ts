@@ -14,6 +14,7 @@ import {
 } from '@warroom/shared';
 import { metricLabel } from '../i18n';
 import { DEFAULT_TASK_KEYS } from '../derive';
+import { KIND_WORD, isChannelKind } from './channelKinds';
 
 /** Every action the server records (server/src: audit.record and the launch service). */
 export const AUDIT_ACTIONS = [
@@ -31,7 +32,15 @@ export const AUDIT_ACTIONS = [
   'simulation.start',
   'simulation.stop',
   'alert.ack',
+  'incident.ack',
   'import',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'channel.create',
+  'channel.update',
+  'channel.delete',
+  'channel.test',
 ] as const;
 
 export interface AuditNames {
@@ -75,11 +84,25 @@ export function targetText(lang: Lang, e: AuditEntry, names: AuditNames): string
     return name ? translate(lang, 'auditToken', { name }) : target;
   }
   if (e.action === 'simulation.stop') return translate(lang, 'auditSimulation', { id: target });
+  if (e.action === 'incident.ack') {
+    // `<launch>-i-<story>`: the launch's incident.
+    const i = target.lastIndexOf('-i-');
+    const launch = i > 0 ? names.launchName(target.slice(0, i)) : undefined;
+    return launch ? translate(lang, 'auditIncident', { launch }) : target;
+  }
+  if (e.action.startsWith('group.') || e.action.startsWith('channel.')) {
+    const name = typeof e.details?.name === 'string' ? e.details.name : null;
+    return name ?? target;
+  }
   return names.launchName(target) ?? target;
 }
 
-function detailValue(lang: Lang, key: string, v: unknown): string {
+function detailValue(lang: Lang, key: string, v: unknown, names: AuditNames | undefined): string {
   if (v === null || v === undefined) return key === 'action' ? translate(lang, 'auditNoAction') : '—';
+  if (key === 'launches' && Array.isArray(v))
+    return v.map((id) => (typeof id === 'string' ? (names?.launchName(id) ?? id) : String(id))).join('、');
+  if (key === 'kind' && isChannelKind(v)) return KIND_WORD[v][lang];
+  if (key === 'ok' && typeof v === 'boolean') return translate(lang, v ? 'auditOk' : 'auditNotOk');
   if (key === 'via' && (v === 'http' || v === 'socket'))
     return translate(lang, v === 'http' ? 'auditVia.http' : 'auditVia.socket');
   if (key === 'scenario' && typeof v === 'string' && v in SCENARIO_LABELS)
@@ -95,17 +118,16 @@ function detailValue(lang: Lang, key: string, v: unknown): string {
 }
 
 /** The details as 「读取行数 10 · 接受 9 …」: each key's label, each value in words where it has some. */
-export function detailsText(lang: Lang, e: AuditEntry): string {
+export function detailsText(lang: Lang, e: AuditEntry, names?: AuditNames): string {
   if (!e.details) return '';
-  return (
-    Object.entries(e.details)
-      // The token's name already stands as the target.
-      .filter(([k]) => !(k === 'name' && e.action.startsWith('token.')))
-      .map(([k, v]) => {
-        const key = `auditKey.${k}`;
-        const label = isMessageKey(key) ? translate(lang, key) : k;
-        return `${label} ${detailValue(lang, k, v)}`;
-      })
-      .join(' · ')
-  );
+  // A token's, a group's or a channel's name already stands as the target.
+  const namedTarget = ['token.', 'group.', 'channel.'].some((p) => e.action.startsWith(p));
+  return Object.entries(e.details)
+    .filter(([k]) => !(k === 'name' && namedTarget))
+    .map(([k, v]) => {
+      const key = `auditKey.${k}`;
+      const label = isMessageKey(key) ? translate(lang, key) : k;
+      return `${label} ${detailValue(lang, k, v, names)}`;
+    })
+    .join(' · ');
 }

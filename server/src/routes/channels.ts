@@ -105,9 +105,9 @@ export const channelRoutes: FastifyPluginAsync = async (app) => {
 
   app.delete('/api/channels/:id', { config: admin, schema: docs.remove }, async (req, reply) => {
     const { id } = parseInput(Params, req.params, 'path');
-    await find(id);
+    const c = await find(id);
     if (!(await channels.remove(id))) throw notFound(`channel ${id}`);
-    await app.audit.record(actorName(req.principal), 'channel.delete', id);
+    await app.audit.record(actorName(req.principal), 'channel.delete', id, { name: c.name, kind: c.kind });
     return reply.status(204).send();
   });
 
