@@ -308,6 +308,10 @@ export function runSheetOf(launch: Pick<Launch, 'runSheet'>): RunSheetTask[] {
 }
 
 /** One line of GET /api/launches. */
+/** Whether a launch's data is arriving (the wall's freshness; shared/view.ts feedState). */
+export const FeedState = z.enum(['live', 'stale', 'waiting', 'ended']);
+export type FeedState = z.infer<typeof FeedState>;
+
 export const LaunchSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -318,5 +322,13 @@ export const LaunchSummary = z.object({
   openAlerts: z.number().int(),
   readings: z.number().int(),
   lastOffset: z.number().int(),
+  /** The launch clock's time when answered (a simulated launch runs at its own speed). */
+  now: z.string(),
+  /** Launch-clock seconds per wall second (0: a simulated launch standing still). */
+  speed: z.number(),
+  /** Whether data is arriving, as on the wall. */
+  feed: FeedState,
+  /** Launch-clock ms per real ms for people's timers (a running simulation's speed, else 1). */
+  peopleSpeed: z.number(),
 });
 export type LaunchSummary = z.infer<typeof LaunchSummary>;

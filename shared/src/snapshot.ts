@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { Alert } from './alert';
 import { Incident } from './incident';
 import { CheckpointResult } from './checkpoint';
-import { Launch } from './launch';
+import { FeedState, Launch } from './launch';
+
+export { FeedState };
 import { Reading } from './reading';
 import { RunSheetTick } from './runsheet';
-
-export const FeedState = z.enum(['live', 'stale', 'waiting', 'ended']);
-export type FeedState = z.infer<typeof FeedState>;
 
 export const SimulationInfo = z.object({
   simulationId: z.string(),

@@ -7,6 +7,7 @@ import { type LaunchState, initialState } from './fold';
 import type { LaunchSnapshot, FeedState } from './snapshot';
 import type { LaunchSummary } from './launch';
 import { MINUTE_MS, formatIsoInZone } from './time';
+import { peopleSpeed } from './escalation';
 
 /** A feed with no reading for this long (launch clock) is stale. */
 export const STALE_AFTER_MS = 2 * MINUTE_MS;
@@ -67,7 +68,8 @@ export function fromSnapshot(s: LaunchSnapshot): LaunchState {
   return state;
 }
 
-export function summary(state: LaunchState): LaunchSummary {
+/** A launch in the list: its settings' headline, its open alerts and where its clock stands. */
+export function summary(state: LaunchState, nowMs: number, speed: number): LaunchSummary {
   let openAlerts = 0;
   for (const a of state.alerts.values()) if (a.status === 'open') openAlerts++;
   return {
@@ -80,5 +82,9 @@ export function summary(state: LaunchState): LaunchSummary {
     openAlerts,
     readings: state.readings.size,
     lastOffset: state.offset,
+    now: launchTime(state, nowMs),
+    speed,
+    feed: feedState(state, nowMs),
+    peopleSpeed: peopleSpeed(state),
   };
 }

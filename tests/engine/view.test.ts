@@ -61,8 +61,21 @@ describe('the snapshot a screen draws', () => {
   it('the launch summary counts only alerts still open', () => {
     const room = new WarRoom();
     room.send(readings(0, 15, { uv: 50, units: 5, gmv: 1000 }), clock(15));
-    expect(summary(room.state)).toMatchObject({ id: 'launch-1', openAlerts: 2, readings: 15 });
+    expect(summary(room.state, clock(15), 1)).toMatchObject({ id: 'launch-1', openAlerts: 2, readings: 15 });
     room.ack(alertKey(15, 'uv'), '李推广', clock(16));
-    expect(summary(room.state).openAlerts).toBe(1);
+    expect(summary(room.state, clock(16), 1).openAlerts).toBe(1);
+  });
+
+  it('the launch summary says where the clock stands, whether data arrives, and the people’s speed', () => {
+    const room = new WarRoom();
+    room.send(readings(0, 15, { uv: 50, units: 5, gmv: 1000 }), clock(15));
+    expect(summary(room.state, clock(15, 30), 1)).toMatchObject({
+      now: '2026-11-11T10:15:30+08:00',
+      speed: 1,
+      feed: 'live',
+      peopleSpeed: 1,
+    });
+    expect(summary(room.state, clock(30), 1).feed).toBe('stale');
+    expect(summary(room.state, clock(24 * 60), 0)).toMatchObject({ feed: 'ended', speed: 0 });
   });
 });

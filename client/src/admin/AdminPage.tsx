@@ -239,20 +239,8 @@ function LaunchSetup() {
     }
     try {
       const launch = await api.createLaunch(input);
-      setLaunches((l) => [
-        {
-          id: launch.id,
-          name: launch.name,
-          startAt: launch.startAt,
-          durationMinutes: launch.durationMinutes,
-          timezone: launch.timezone,
-          clock: launch.clock,
-          openAlerts: 0,
-          readings: 0,
-          lastOffset: 1,
-        },
-        ...l,
-      ]);
+      // The list as the server has it now (the new launch with its clock and feed).
+      void api.launches().then(setLaunches, () => undefined);
       setMessage(
         <span className="level-ok" data-testid="created">
           {t('created', { name: launch.name })} ·{' '}

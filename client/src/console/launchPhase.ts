@@ -1,19 +1,13 @@
 /**
  * Whether each launch is live, still to come or ended, for the console's launch filter and order,
- * and where its clock is, for people's timers. A launch's summary does not say (a simulated launch
- * runs faster than the wall), so the console asks each launch's snapshot once, and again every half
- * minute while it has not ended; until it answers, a launch is placed by the wall clock.
+ * and where its clock is, for people's timers. The launch list says where each launch's clock
+ * stands (a simulated launch runs faster than the wall); the console asks for the list again every
+ * half minute, one request for every launch, and runs each clock on in between.
  */
 import { useEffect, useMemo, useState } from 'react';
-import {
-  MINUTE_MS,
-  parseDateTime,
-  peopleSpeed,
-  type LaunchSnapshot,
-  type LaunchSummary,
-} from '@warroom/shared';
+import { MINUTE_MS, parseDateTime, type LaunchSnapshot, type LaunchSummary } from '@warroom/shared';
 import { api } from '../api';
-import { clockAt, type LaunchClock } from '../store/launchFold';
+import { clockAt, launchNow, type LaunchClock } from '../store/launchFold';
 
 export type LaunchPhase = 'live' | 'upcoming' | 'ended';
 
@@ -36,18 +30,23 @@ export function phaseOfSnapshot(s: Pick<LaunchSnapshot, 'feed' | 'now' | 'launch
   return Date.parse(s.now) < start ? 'upcoming' : 'live';
 }
 
-/** A first guess from the summary alone: exact for wall-clock launches. */
+/** A first guess from the settings alone: exact for wall-clock launches. */
 export function phaseOfSummary(l: LaunchSummary, wallNow: number): LaunchPhase {
   const start = parseDateTime(l.startAt, l.timezone);
   if (l.clock === 'wall' && wallNow >= start + l.durationMinutes * MINUTE_MS) return 'ended';
   return wallNow < start && l.clock === 'wall' ? 'upcoming' : 'live';
 }
 
-function infoOf(s: LaunchSnapshot, wallNow: number): LaunchInfo {
+/** Where a launch stands at `wallNow`, from the list as it was answered at `answeredAt`. */
+export function infoOf(s: LaunchSummary, answeredAt: number, wallNow: number): LaunchInfo {
+  const clock = clockAt(Date.parse(s.now), answeredAt, s.speed);
+  const now = launchNow(clock, wallNow);
+  const start = parseDateTime(s.startAt, s.timezone);
+  const ended = s.feed === 'ended' || now >= start + s.durationMinutes * MINUTE_MS;
   return {
-    phase: phaseOfSnapshot(s),
-    clock: clockAt(Date.parse(s.now), wallNow, s.speed),
-    peopleSpeed: peopleSpeed(s),
+    phase: ended ? 'ended' : now < start ? 'upcoming' : 'live',
+    clock,
+    peopleSpeed: s.peopleSpeed,
   };
 }
 
@@ -56,32 +55,15 @@ export function useLaunchInfo(
   launches: readonly LaunchSummary[],
   wallNow: number,
 ): ReadonlyMap<string, LaunchInfo> {
-  const [known, setKnown] = useState<ReadonlyMap<string, LaunchInfo>>(new Map());
+  const [answer, setAnswer] = useState<{ at: number; list: readonly LaunchSummary[] } | null>(null);
   const ids = launches.map((l) => l.id).join(',');
   useEffect(() => {
     let alive = true;
-    const ended = new Set<string>();
-    const load = async () => {
-      const todo = ids.split(',').filter((id) => id && !ended.has(id));
-      const found = await Promise.all(
-        todo.map((id) =>
-          api.launch(id).then(
-            (s) => [id, infoOf(s, Date.now())] as const,
-            () => null,
-          ),
-        ),
+    const load = () =>
+      api.launches().then(
+        (list) => alive && setAnswer({ at: Date.now(), list }),
+        () => undefined,
       );
-      if (!alive) return;
-      setKnown((prev) => {
-        const next = new Map(prev);
-        for (const f of found) {
-          if (!f) continue;
-          next.set(f[0], f[1]);
-          if (f[1].phase === 'ended') ended.add(f[0]);
-        }
-        return next;
-      });
-    };
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => {
@@ -89,14 +71,18 @@ export function useLaunchInfo(
       clearInterval(timer);
     };
   }, [ids]);
-  return useMemo(
-    () =>
-      new Map(
-        launches.map((l) => [
+  return useMemo(() => {
+    const known = new Map(answer?.list.map((s) => [s.id, s]) ?? []);
+    return new Map(
+      launches.map((l) => {
+        const s = known.get(l.id);
+        return [
           l.id,
-          known.get(l.id) ?? { phase: phaseOfSummary(l, wallNow), clock: null, peopleSpeed: 1 },
-        ]),
-      ),
-    [launches, known, wallNow],
-  );
+          s && answer
+            ? infoOf(s, answer.at, wallNow)
+            : { phase: phaseOfSummary(l, wallNow), clock: null, peopleSpeed: 1 },
+        ];
+      }),
+    );
+  }, [launches, answer, wallNow]);
 }

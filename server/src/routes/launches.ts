@@ -98,7 +98,7 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/launches', { config: { access: 'read' }, schema: docs.list }, async () =>
     app.registry
       .all()
-      .map((rt) => summary(rt.state))
+      .map((rt) => summary(rt.state, rt.clock.now(), rt.clock.speed))
       .sort((a, b) => b.startAt.localeCompare(a.startAt)),
   );
 
