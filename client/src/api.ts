@@ -13,6 +13,7 @@ import type {
   LaunchInput,
   LaunchReview,
   LaunchSnapshot,
+  LaunchSnapshotAnswer,
   LaunchSummary,
   DrillScoreSheet,
   ReplayInfo,
@@ -130,8 +131,12 @@ export const api = {
     request<DrillScoreSheet>('GET', `/api/replays/${encodeURIComponent(replayId)}/score`),
   review: (launchId: string) =>
     request<LaunchReview>('GET', `/api/launches/${encodeURIComponent(launchId)}/review`),
+  /** The launch as a screen draws it, without its per-minute curve. */
   launch: (launchId: string) =>
-    request<LaunchSnapshot>('GET', `/api/launches/${encodeURIComponent(launchId)}`),
+    request<LaunchSnapshotAnswer>('GET', `/api/launches/${encodeURIComponent(launchId)}`),
+  /** The same with the launch's whole curve (the launch form edits it). */
+  launchWithForecast: (launchId: string) =>
+    request<LaunchSnapshot>('GET', `/api/launches/${encodeURIComponent(launchId)}?include=forecast`),
   /** A stored launch re-evaluated with other settings: hypothetical, nothing is stored. */
   whatIf: (launchId: string, input: WhatIfInput) =>
     request<WhatIfResult>('POST', `/api/launches/${encodeURIComponent(launchId)}/what-if`, input),

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { Alert } from './alert';
 import { Incident } from './incident';
 import { CheckpointResult } from './checkpoint';
-import { FeedState, Launch } from './launch';
-
-export { FeedState };
+import { FeedState, ForecastMinute, Launch } from './launch';
 import { Reading } from './reading';
 import { RunSheetTick } from './runsheet';
+
+export { FeedState };
 
 export const SimulationInfo = z.object({
   simulationId: z.string(),
@@ -41,3 +41,31 @@ export const LaunchSnapshot = z.object({
   runSheetDone: z.array(RunSheetTick).optional(),
 });
 export type LaunchSnapshot = z.infer<typeof LaunchSnapshot>;
+
+/** A launch without its per-minute curve: a year-long launch's is hundreds of thousands of points. */
+export const LaunchHead = Launch.omit({ forecast: true });
+export type LaunchHead = z.infer<typeof LaunchHead>;
+
+/**
+ * What `GET /api/launches/:id` answers: the snapshot, with `launch.forecast` only when asked for
+ * (`?include=forecast`); `GET /api/launches/:id/forecast?from=&to=` serves a part of the curve.
+ */
+export const LaunchSnapshotAnswer = LaunchSnapshot.extend({
+  launch: LaunchHead.extend({ forecast: z.array(ForecastMinute).optional() }),
+});
+export type LaunchSnapshotAnswer = z.infer<typeof LaunchSnapshotAnswer>;
+
+/** The most minutes `GET /api/launches/:id/forecast` serves at once (a week). */
+export const FORECAST_RANGE_MAX = 7 * 24 * 60;
+
+/** `GET /api/launches/:id/forecast?from=&to=`: the planned minutes [from, to) that exist. */
+export const ForecastRange = z.object({
+  launchId: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  durationMinutes: z.number().int(),
+  /** Minutes of preheat before 开团: minutes −preheatMinutes … −1 are the preheat's plan. */
+  preheatMinutes: z.number().int(),
+  points: z.array(ForecastMinute),
+});
+export type ForecastRange = z.infer<typeof ForecastRange>;

@@ -230,7 +230,11 @@ describe.skipIf(!canRunBrowser)('accounts, kiosk tokens and imports in the brows
     await expect.poll(() => text(admin, 'admin-message')).toContain('已创建');
     const launches = await api<{ id: string; name: string }[]>(server.url, 'GET', '/api/launches');
     const created = launches.find((l) => l.name === '双12 预售 · 20:00 场')!;
-    const { launch: saved } = await api<{ launch: Launch }>(server.url, 'GET', `/api/launches/${created.id}`);
+    const { launch: saved } = await api<{ launch: Launch }>(
+      server.url,
+      'GET',
+      `/api/launches/${created.id}?include=forecast`,
+    );
     expect(saved.forecast[0]).toMatchObject({ uv: 300, units: 20, gmv: 1980 });
     expect(saved.forecast[120]).toMatchObject({ uv: 100, units: 5 });
   });

@@ -90,7 +90,7 @@ describe.skipIf(!canRunBrowser)('editing a launch in the browser', () => {
     const stored = await api<{ launch: Launch; alerts: { status: string }[] }>(
       server.url,
       'GET',
-      `/api/launches/${launch.id}`,
+      `/api/launches/${launch.id}?include=forecast`,
     );
     expect(stored.launch.tolerance).toBe(0.5);
     expect(stored.launch.forecast).toEqual(launch.forecast); // the curve was kept

@@ -278,6 +278,7 @@ const ROUTES: Record<string, Builder> = {
   'GET /api/launches': () => ({ url: '/api/launches' }),
   'POST /api/launches': () => ({ url: '/api/launches', ...json(pastLaunchInput()) }),
   'GET /api/launches/:id': () => ({ url: `/api/launches/${launch.id}` }),
+  'GET /api/launches/:id/forecast': () => ({ url: `/api/launches/${launch.id}/forecast?from=-5&to=30` }),
   // The same settings again (only the name changes): allowed for admins, refused for everyone else.
   'PUT /api/launches/:id': () => ({
     url: `/api/launches/${launch.id}`,

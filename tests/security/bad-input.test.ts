@@ -299,7 +299,14 @@ const SPECS: Record<string, RouteSpec> = {
   'POST /api/incidents/:id/ack': { body: 'strict' },
   'GET /api/launches': { body: 'none' },
   'POST /api/launches': { body: 'strict' },
-  'GET /api/launches/:id': { body: 'none' },
+  'GET /api/launches/:id': { body: 'none', query: { include: badEnum } },
+  // Minutes may be negative here (the preheat): every other bad integer.
+  'GET /api/launches/:id/forecast': {
+    body: 'none',
+    query: {
+      from: fc.constantFrom('abc', '1.5', '1e400', '9'.repeat(400), '--', '%00', 'Infinity', '-999999'),
+    },
+  },
   'PUT /api/launches/:id': { body: 'strict' },
   'GET /api/launches/:id/events': { body: 'none', query: { after: badInt } },
   'POST /api/forecast/preview': { body: 'strict' },

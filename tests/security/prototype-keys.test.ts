@@ -156,8 +156,10 @@ describe('a JSON key named like a built-in property', () => {
   /** Everything a write could have changed. */
   async function everything(): Promise<unknown> {
     const get = async (url: string) => (await app.inject({ method: 'GET', url })).json<unknown>();
+    // The list also says where each launch clock stands now: the clock, not something stored.
+    const launches = (await get('/api/launches')) as { now?: unknown; feed?: unknown }[];
     return {
-      launches: await get('/api/launches'),
+      launches: launches.map(({ now: _now, feed: _feed, ...stored }) => stored),
       events: await get(`/api/launches/${launch.id}/events`),
       users: await get('/api/users'),
       tokens: await get('/api/tokens'),

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type {
   Alert,
+  ForecastRange,
   IngestReport,
   Launch,
   LaunchEvent,
@@ -53,8 +54,8 @@ async function createLaunch(overrides: Record<string, unknown> = {}): Promise<La
   return res.json<Launch>();
 }
 
-async function getLaunch(id: string): Promise<LaunchSnapshot> {
-  const res = await app.inject({ method: 'GET', url: `/api/launches/${id}` });
+async function getLaunch(id: string, query = ''): Promise<LaunchSnapshot> {
+  const res = await app.inject({ method: 'GET', url: `/api/launches/${id}${query}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<LaunchSnapshot>();
 }
@@ -153,8 +154,52 @@ describe('creating a launch', () => {
     expect(summaries.map((s) => s.id).sort()).toEqual([a.id, b.id].sort());
     expect(summaries.find((s) => s.id === a.id)).toMatchObject({ name: 'A', readings: 0, openAlerts: 0 });
     const snap = await getLaunch(a.id);
-    expect(snap.launch).toEqual(a);
+    // Without its per-minute curve unless asked for it.
+    const { forecast, ...head } = a;
+    expect(snap.launch).toEqual(head);
     expect(snap).toMatchObject({ readings: [], checkpoints: [], alerts: [] });
+    expect((await getLaunch(a.id, '?include=forecast')).launch).toEqual(a);
+    expect(forecast).toHaveLength(60);
+    expectError(
+      await app.inject({ method: 'GET', url: `/api/launches/${a.id}?include=everything` }),
+      400,
+      'invalid_input',
+    );
+  });
+
+  it('serves a part of the curve, preheat included, and a month-long launch without it in a few KB', async () => {
+    const month = 30 * 24 * 60;
+    const launch = await createLaunch({
+      durationMinutes: month,
+      checkpoints: [15, 60, 1440],
+      preheatMinutes: 60,
+      forecast: { template: { uv: 3_000_000, units: 200_000, gmv: 19_800_000 } },
+    });
+    expect(launch.forecast).toHaveLength(month);
+    const range = async (q: string) =>
+      app.inject({ method: 'GET', url: `/api/launches/${launch.id}/forecast${q}` });
+    const day = (await range('')).json<ForecastRange>();
+    expect(day).toMatchObject({
+      launchId: launch.id,
+      from: 0,
+      to: 1440,
+      durationMinutes: month,
+      preheatMinutes: 60,
+    });
+    expect(day.points).toEqual(launch.forecast.slice(0, 1440));
+    const around = (await range('?from=-2&to=3')).json<ForecastRange>();
+    expect(around.points.map((p) => p.minute)).toEqual([-2, -1, 0, 1, 2]);
+    expect(around.points.slice(0, 2)).toEqual(launch.preheatForecast!.slice(58));
+    const end = (await range(`?from=${month - 2}&to=${month + 100}`)).json<ForecastRange>();
+    expect(end.points).toEqual(launch.forecast.slice(month - 2));
+    expectError(await range('?from=10&to=10'), 400, 'invalid_input');
+    expectError(await range(`?from=0&to=${7 * 1440 + 1}`), 400, 'invalid_input');
+    expectError(await range('?from=zero'), 400, 'invalid_input');
+    const head = await app.inject({ method: 'GET', url: `/api/launches/${launch.id}` });
+    expect(head.statusCode).toBe(200);
+    expect(Buffer.byteLength(head.body)).toBeLessThan(50 * 1024);
+    const whole = await app.inject({ method: 'GET', url: `/api/launches/${launch.id}?include=forecast` });
+    expect(Buffer.byteLength(whole.body)).toBeGreaterThan(month * 50);
   });
 
   it('answers 404 in the error shape for a launch that does not exist', async () => {

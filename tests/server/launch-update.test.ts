@@ -73,7 +73,7 @@ function put(id: string, payload: unknown, headers: Record<string, string> = {})
 }
 
 async function snapshotOf(id: string): Promise<LaunchSnapshot> {
-  const res = await app.inject({ method: 'GET', url: `/api/launches/${id}` });
+  const res = await app.inject({ method: 'GET', url: `/api/launches/${id}?include=forecast` });
   expect(res.statusCode).toBe(200);
   return res.json<LaunchSnapshot>();
 }

@@ -34,7 +34,7 @@ async function simulate(body: Record<string, unknown>): Promise<{ simulationId: 
 }
 
 async function snapshot(launchId: string): Promise<LaunchSnapshot> {
-  const res = await app.inject({ method: 'GET', url: `/api/launches/${launchId}` });
+  const res = await app.inject({ method: 'GET', url: `/api/launches/${launchId}?include=forecast` });
   expect(res.statusCode).toBe(200);
   return res.json<LaunchSnapshot>();
 }

@@ -200,7 +200,7 @@ function LaunchSetup() {
       return;
     }
     try {
-      const s = await api.launch(id);
+      const s = await api.launchWithForecast(id);
       setEditing({ id, locked: s.readings.length > 0 });
       setForm(formFromLaunch(s.launch));
     } catch (e) {

@@ -11,7 +11,7 @@ import {
   parseDateTime,
   runSheetDueMs,
   runSheetOf,
-  type Launch,
+  type LaunchHead,
   type LaunchSummary,
   type OwnerRole,
   type RunSheetTaskInput,
@@ -40,7 +40,7 @@ interface Row {
 let nextKey = 0;
 const newKey = () => `row-${++nextKey}`;
 
-function rowsOf(launch: Launch): Row[] {
+function rowsOf(launch: LaunchHead): Row[] {
   return runSheetOf(launch).map((t) => ({
     key: newKey(),
     id: t.id,
@@ -72,7 +72,7 @@ export function RunSheetEditor() {
   const [launchId, setLaunchId] = useState<string>(
     () => new URLSearchParams(window.location.search).get('launch') ?? '',
   );
-  const [launch, setLaunch] = useState<Launch | null>(null);
+  const [launch, setLaunch] = useState<LaunchHead | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
   const [dirty, setDirty] = useState(false);
   const [submitted, setSubmitted] = useState(false);

@@ -18,7 +18,10 @@ import {
   ForecastPoint,
   type Launch,
   LaunchEvent,
-  LaunchSnapshot,
+  FORECAST_RANGE_MAX,
+  preheatOf,
+  ForecastRange,
+  LaunchSnapshotAnswer,
   LaunchSummary,
 } from '@warroom/shared';
 import { z } from 'zod';
@@ -35,6 +38,30 @@ const ForecastPreviewInput = z.strictObject({
   durationMinutes: z.number().int().min(1).max(MAX_DURATION_MINUTES).optional(),
   targets: Targets,
 });
+const SnapshotQuery = z.object({
+  /** `forecast`: the launch's whole per-minute curve too (without it, the launch without it). */
+  include: z.enum(['forecast']).optional(),
+});
+const RangeQuery = z
+  .object({
+    from: z.coerce
+      .number()
+      .int()
+      .min(-366 * 24 * 60)
+      .max(366 * 24 * 60)
+      .default(0),
+    to: z.coerce
+      .number()
+      .int()
+      .min(-366 * 24 * 60)
+      .max(366 * 24 * 60)
+      .optional(),
+  })
+  .refine((q) => q.to === undefined || q.to > q.from, { error: '"to" must be after "from"', path: ['to'] })
+  .refine((q) => q.to === undefined || q.to - q.from <= FORECAST_RANGE_MAX, {
+    error: `at most ${FORECAST_RANGE_MAX} minutes at once`,
+    path: ['to'],
+  });
 const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(EVENTS_PAGE_MAX).default(EVENTS_PAGE_MAX),
@@ -68,9 +95,20 @@ const docs = {
   },
   get: {
     summary: 'A launch as a screen draws it',
+    description:
+      'The launch comes without its per-minute curve (`launch.forecast`) unless `?include=forecast` asks for it; `GET /api/launches/:id/forecast` serves a part of it.',
     tags,
     params: IdParams,
-    response: { 200: LaunchSnapshot },
+    querystring: SnapshotQuery,
+    response: { 200: LaunchSnapshotAnswer },
+  },
+  forecast: {
+    summary: "A part of the launch's planned curve, minute by minute",
+    description: `Minutes [from, to) (default from 0, a day), at most ${FORECAST_RANGE_MAX} at once; negative minutes are the preheat's plan.`,
+    tags,
+    params: IdParams,
+    querystring: RangeQuery,
+    response: { 200: ForecastRange },
   },
   events: {
     summary: "The launch's durable log after an offset, a page at a time",
@@ -126,9 +164,37 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/launches/:id', { config: { access: 'read' }, schema: docs.get }, async (req) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     const rt = app.launches.runtime(id);
+    const { include } = parseInput(SnapshotQuery, req.query, 'query');
     await rt.settled(); // show what is stored, not what is still being written
-    return toSnapshot(rt.state, rt.clock.now(), rt.clock.speed);
+    const snapshot = toSnapshot(rt.state, rt.clock.now(), rt.clock.speed);
+    if (include === 'forecast') return snapshot;
+    const { forecast: _, ...launch } = snapshot.launch;
+    return { ...snapshot, launch };
   });
+
+  app.get(
+    '/api/launches/:id/forecast',
+    { config: { access: 'read' }, schema: docs.forecast },
+    async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'path');
+      const { from, to = from + 24 * 60 } = parseInput(RangeQuery, req.query, 'query');
+      const { launch } = app.launches.runtime(id).state;
+      const preheatMinutes = preheatOf(launch);
+      const before = (launch.preheatForecast ?? []).slice(
+        Math.max(0, from + preheatMinutes),
+        Math.max(0, Math.min(0, to) + preheatMinutes),
+      );
+      const after = launch.forecast.slice(Math.max(0, from), Math.max(0, to));
+      return {
+        launchId: launch.id,
+        from,
+        to,
+        durationMinutes: launch.durationMinutes,
+        preheatMinutes,
+        points: [...before, ...after],
+      };
+    },
+  );
 
   /** The durable log after an offset, a bounded page at a time, for tools and catch-up over HTTP. */
   app.get('/api/launches/:id/events', { config: { access: 'read' }, schema: docs.events }, async (req) => {
