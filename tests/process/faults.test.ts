@@ -329,7 +329,8 @@ describe('kill -9 at random moments, twenty times', () => {
             events: LaunchEvent[];
           }
         ).events;
-        const snap = (await call(server, admin, 'GET', `/api/launches/${launchId}`)).body as LaunchSnapshot;
+        const snap = (await call(server, admin, 'GET', `/api/launches/${launchId}?include=forecast`))
+          .body as LaunchSnapshot;
         const what = `round ${round}, ${launchId === live.id ? 'pushed' : 'simulated'} launch`;
         expectCleanLog(events, what);
         expect(snap.offset, what).toBeGreaterThanOrEqual(events.length);
