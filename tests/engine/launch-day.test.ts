@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { incidentId, stockCoverShort } from '@warroom/shared';
+import { escalationDueMs, incidentId, stockCoverShort } from '@warroom/shared';
 import { acknowledgeIncidentCommand, funnel } from '../../server/src/engine/index';
 import { recordedLaunch } from '../replay/record';
 import { PLAN, WarRoom, clock, makeLaunch, reading, readings, steadyForecast } from './helpers';
@@ -365,5 +365,49 @@ describe('incidents: one story handled once', () => {
     expect(room.state.incidents.get(incidentId('launch-1', 'traffic-under'))).toMatchObject({
       status: 'resolved',
     });
+  });
+
+  it('a later alert of an incident already with the manager is escalated with it, not counting down again', () => {
+    const room = new WarRoom(makeLaunch({ checkpoints: [15, 25, 45] }));
+    room.send(readings(0, 15, { ...PLAN, uv: 60 }), clock(15)); // −40%: critical
+    room.tick(clock(20)); // nobody on it: it goes to the manager
+    const id = incidentId('launch-1', 'traffic-under');
+    expect(room.state.incidents.get(id)).toMatchObject({ status: 'open', escalated: true });
+    // T+25: the same story, no worse (−40% again): its alert joins the escalated incident.
+    room.send(readings(15, 25, { ...PLAN, uv: 60 }), clock(25));
+    expect(room.state.incidents.get(id)).toMatchObject({ status: 'open', escalated: true });
+    const joined = room.alert(25, 'uv')!;
+    expect(joined).toMatchObject({
+      status: 'open',
+      escalated: true,
+      escalatedAt: joined.raisedAt,
+      escalatedTo: '电商经理',
+    });
+    expect(joined.history.map((h) => h.type)).toEqual(['raised', 'escalated']);
+    expect(escalationDueMs(room.state, joined)).toBeNull();
+    // The fold of the log gives the same alert.
+    expect(room.replay().alerts.get(joined.id)).toEqual(joined);
+    // Acknowledged, the next one joins acknowledged and not escalated.
+    room.ack(joined.id, '王经理', clock(26));
+    room.send(readings(25, 45, { ...PLAN, uv: 60 }), clock(45));
+    expect(room.alert(45, 'uv')).toMatchObject({
+      status: 'acknowledged',
+      escalated: false,
+      ackedBy: '王经理',
+    });
+  });
+
+  it('an alert raised as its escalated incident worsens counts down anew with it', () => {
+    const room = new WarRoom(makeLaunch({ checkpoints: [15, 25] }));
+    room.send(readings(0, 15, { ...PLAN, uv: 75 }), clock(15)); // −25%: warning
+    room.tick(clock(20));
+    const id = incidentId('launch-1', 'traffic-under');
+    expect(room.state.incidents.get(id)).toMatchObject({ escalated: true });
+    // 1125 + 10 × 20 = 1325 of 2500: −47%, critical: worse, told anew, escalation anew.
+    room.send(readings(15, 25, { ...PLAN, uv: 20 }), clock(25));
+    expect(room.state.incidents.get(id)).toMatchObject({ status: 'open', escalated: false });
+    const fresh = room.alert(25, 'uv')!;
+    expect(fresh).toMatchObject({ status: 'open', escalated: false, severity: 'critical' });
+    expect(escalationDueMs(room.state, fresh)).toBeGreaterThan(clock(25));
   });
 });

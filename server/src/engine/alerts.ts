@@ -41,6 +41,7 @@ export function raiseAlert(
   events: LaunchEventBody[],
 ): Alert {
   const handled = incident?.status === 'acknowledged' ? incident : null;
+  const escalation = escalationWith(incident, at);
   const alert: Alert = {
     id,
     launchId: state.launch.id,
@@ -49,9 +50,7 @@ export function raiseAlert(
     status: handled ? 'acknowledged' : 'open',
     raisedAt: at,
     updatedAt: at,
-    escalated: false,
-    escalatedAt: null,
-    escalatedTo: null,
+    ...escalation,
     ackedBy: handled?.ackedBy ?? null,
     ackedAt: handled ? at : null,
     action: handled?.action ?? null,
@@ -61,10 +60,25 @@ export function raiseAlert(
         ? { type: 'raised', at, deviation: facts.deviation, severity: facts.severity }
         : { type: 'raised', at, severity: facts.severity },
       ...(handled ? [{ type: 'acknowledged' as const, at, by: handled.ackedBy ?? '', incident: true }] : []),
+      ...(escalation.escalated ? [{ type: 'escalated' as const, at }] : []),
     ],
   };
   record(state, events, { type: 'alert.raised', alert });
   return alert;
+}
+
+/**
+ * An open alert raised (or reopened) into an incident that has already gone to the manager, and
+ * that nobody has taken on since, has gone there with it: it says so at once rather than count
+ * down to an escalation that happened already. Otherwise it is not escalated.
+ */
+export function escalationWith(
+  incident: Incident | undefined,
+  at: string,
+): Pick<Alert, 'escalated' | 'escalatedAt' | 'escalatedTo'> {
+  return incident?.status === 'open' && incident.escalated
+    ? { escalated: true, escalatedAt: at, escalatedTo: incident.escalatedTo }
+    : { escalated: false, escalatedAt: null, escalatedTo: null };
 }
 
 /** Clears an alert that no longer applies (back within plan, or its checkpoint left the launch). */

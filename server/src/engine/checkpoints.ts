@@ -30,7 +30,7 @@ import {
   playbookFor,
   toMicro,
 } from '@warroom/shared';
-import { alertId, clearAlert, raiseAlert } from './alerts';
+import { alertId, clearAlert, escalationWith, raiseAlert } from './alerts';
 import { diagnose, funnel } from './diagnosis';
 import {
   SALES_METRICS,
@@ -321,18 +321,18 @@ function breachTransition(
           ? 'acknowledged'
           : 'open'
         : existing.status;
+    const escalation = flipped || (reopened && status === 'open') ? escalationWith(incident, at) : null;
     const alert: Alert = {
       ...existing,
       ...numbers,
       ...ack,
       status,
-      ...(flipped || (reopened && status === 'open')
-        ? { escalated: false, escalatedAt: null, escalatedTo: null }
-        : {}),
+      ...(escalation ?? {}),
       updatedAt: at,
       history: [
         ...existing.history,
         { type: reopened || flipped ? 'reopened' : 'updated', at, deviation: cmp.deviation, severity },
+        ...(escalation?.escalated ? [{ type: 'escalated' as const, at }] : []),
       ],
     };
     record(state, events, { type: 'alert.updated', alert });
