@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_NODE_FLAGS } from '../server-args.mjs';
@@ -26,6 +26,8 @@ export interface Figure {
   /** `min`: the value should be at least `target`; `max`: at most. */
   target?: { kind: 'min' | 'max'; value: number };
   note?: string;
+  /** Decimals printed (default: 2 for ms, else 0). */
+  digits?: number;
 }
 
 export interface BenchResult {
@@ -140,19 +142,24 @@ export async function startServer(name: string): Promise<ServerHandle> {
   const stop = () => stopChild(child);
   onCleanup(stop);
   const url = `http://${HOST}:${port}`;
+  await waitUntilHealthy(url, child, 'the server');
+  return { url, port, dataDir, child, stop };
+}
+
+/** Polls `url`/healthz until it answers 200; fails if `child` exits first or 30 s pass. */
+export async function waitUntilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
+      if (res.ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the server did not become ready within 30 s');
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within 30 s`);
     await sleep(100);
   }
-  return { url, port, dataDir, child, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,6 +350,13 @@ export function latencySummary(samples: readonly number[]) {
 export function fmt(n: number, digits = 1): string {
   if (!Number.isFinite(n)) return String(n);
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** The 1, 5 and 15-minute load averages: other work on the machine skews every figure. */
+export function loadText(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 export function log(bench: string, message: string): void {
