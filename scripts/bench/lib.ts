@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_NODE_FLAGS } from '../server-args.mjs';
+import { SERVER_ARGS, SERVER_TS_ARGS } from '../server-args.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOST = '127.0.0.1';
@@ -121,7 +121,7 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
 }
 
 /**
- * `node --import tsx server/src/main.ts` on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
+ * `node --import tsx server/src/main.ts` (or the compiled server) on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
  * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
  * come from `BENCH_SERVER_NODE_FLAGS`.
  */
@@ -130,15 +130,13 @@ export async function startServer(name: string): Promise<ServerHandle> {
   const port = await freePort();
   const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVER_ROOT runs another checkout's server (e.g. to compare a change) with the same bench.
-  const child = spawn(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', 'server/src/main.ts'],
-    {
-      cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
-      env: serverEnv(port, dataDir),
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  // BENCH_SERVER_COMPILED=1 runs the compiled server (`npm run build:server` first), as `npm start` does.
+  const args = process.env.BENCH_SERVER_COMPILED === '1' ? SERVER_ARGS : SERVER_TS_ARGS;
+  const child = spawn(process.execPath, [...extra, ...args], {
+    cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
+    env: serverEnv(port, dataDir),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const stop = () => stopChild(child);
   onCleanup(stop);
   const url = `http://${HOST}:${port}`;
