@@ -28,6 +28,7 @@ import {
   reading,
   sleep,
   startServer,
+  waitUntilHealthy,
   wallNow,
 } from './lib';
 import { Child } from './client-process';
@@ -194,14 +195,7 @@ async function wsFloorRounds(frame: string): Promise<{ deltas: number[]; missing
   const port = await freePort();
   const server = Child.fork('./ws-floor-server.ts', [], { PORT: String(port) });
   const url = `http://${HOST}:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      if (i > 150) throw new Error('the ws floor server did not start');
-      await sleep(100);
-    }
-  }
+  await waitUntilHealthy(url, server.proc, 'the ws floor server');
   const http = jsonClient(url, 2);
   try {
     const children = await startClients((n) => ['ws', `ws://${HOST}:${port}`, String(n)]);

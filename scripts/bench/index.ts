@@ -3,11 +3,11 @@
  * real server on 127.0.0.1, prints each figure against its target, and cleans up after itself.
  * It prints; it never fails on a timing (only on a broken run). Results go in docs/BENCHMARKS.md.
  */
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { alertLatency } from './alert-latency';
 import { ingestBatched } from './ingest-batched';
 import { ingestSingle } from './ingest-single';
-import { type BenchResult, cleanupAll, fmt } from './lib';
+import { type BenchResult, cleanupAll, fmt, loadText } from './lib';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'ingest-batched': ingestBatched,
@@ -64,11 +64,7 @@ async function main(): Promise<void> {
   let failed = false;
   for (const name of names) {
     // Other work on the machine skews every figure: say how busy it was.
-    console.log(
-      `\n▶ ${name} (load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')})`,
-    );
+    console.log(`\n▶ ${name} (load average ${loadText()})`);
     const started = Date.now();
     try {
       results.push(await BENCHES[name]!());
@@ -83,15 +79,17 @@ async function main(): Promise<void> {
 
   const rows = [['benchmark', 'figure', 'value', 'target', '']];
   for (const r of results)
-    for (const f of r.figures)
+    for (const f of r.figures) {
+      const digits = f.digits ?? (f.unit === 'ms' ? 2 : 0);
       rows.push([
         r.name,
         f.label,
-        `${fmt(f.value, f.unit === 'ms' ? 2 : 0)} ${f.unit}`,
-        f.target ? `${f.target.kind === 'min' ? '≥' : '≤'} ${fmt(f.target.value, 0)} ${f.unit}` : '',
+        `${fmt(f.value, digits)} ${f.unit}`,
+        f.target ? `${f.target.kind === 'min' ? '≥' : '≤'} ${fmt(f.target.value, digits)} ${f.unit}` : '',
         verdict(f),
       ]);
-  console.log(`\nSummary\n${table(rows)}`);
+    }
+  console.log(`\nSummary (load average now ${loadText()})\n${table(rows)}`);
   for (const r of results) for (const n of r.notes) console.log(`- ${r.name}: ${n}`);
   clearTimeout(hardStop);
   process.exitCode = failed ? 1 : 0;

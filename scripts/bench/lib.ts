@@ -7,10 +7,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_NODE_FLAGS } from '../server-args.mjs';
+import { SERVER_ARGS, SERVER_TS_ARGS } from '../server-args.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOST = '127.0.0.1';
@@ -26,6 +26,8 @@ export interface Figure {
   /** `min`: the value should be at least `target`; `max`: at most. */
   target?: { kind: 'min' | 'max'; value: number };
   note?: string;
+  /** Decimals printed (default: 2 for ms, else 0). */
+  digits?: number;
 }
 
 export interface BenchResult {
@@ -119,7 +121,7 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
 }
 
 /**
- * `node --import tsx server/src/main.ts` on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
+ * `node --import tsx server/src/main.ts` (or the compiled server) on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
  * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
  * come from `BENCH_SERVER_NODE_FLAGS`.
  */
@@ -128,31 +130,34 @@ export async function startServer(name: string): Promise<ServerHandle> {
   const port = await freePort();
   const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVER_ROOT runs another checkout's server (e.g. to compare a change) with the same bench.
-  const child = spawn(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', 'server/src/main.ts'],
-    {
-      cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
-      env: serverEnv(port, dataDir),
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  // BENCH_SERVER_COMPILED=1 runs the compiled server (`npm run build:server` first), as `npm start` does.
+  const args = process.env.BENCH_SERVER_COMPILED === '1' ? SERVER_ARGS : SERVER_TS_ARGS;
+  const child = spawn(process.execPath, [...extra, ...args], {
+    cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
+    env: serverEnv(port, dataDir),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const stop = () => stopChild(child);
   onCleanup(stop);
   const url = `http://${HOST}:${port}`;
+  await waitUntilHealthy(url, child, 'the server');
+  return { url, port, dataDir, child, stop };
+}
+
+/** Polls `url`/healthz until it answers 200; fails if `child` exits first or 30 s pass. */
+export async function waitUntilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
+      if (res.ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the server did not become ready within 30 s');
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within 30 s`);
     await sleep(100);
   }
-  return { url, port, dataDir, child, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,6 +348,13 @@ export function latencySummary(samples: readonly number[]) {
 export function fmt(n: number, digits = 1): string {
   if (!Number.isFinite(n)) return String(n);
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** The 1, 5 and 15-minute load averages: other work on the machine skews every figure. */
+export function loadText(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 export function log(bench: string, message: string): void {

@@ -8,7 +8,7 @@ import { RedisBackend } from './cluster/redis-backend';
 import { installErrorHandling } from './http-errors';
 import { installJsonBodyParser } from './json-body';
 import { redactingLogger } from './logging';
-import helmet from '@fastify/helmet';
+import { installSecurityHeaders } from './security-headers';
 import authPlugin from './plugins/auth';
 import clientPlugin from './plugins/client';
 import metricsPlugin from './plugins/metrics';
@@ -96,7 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // "expected object", where the sender needs to hear that the content type is wrong (415).
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

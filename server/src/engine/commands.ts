@@ -115,7 +115,8 @@ export function ingest(
   let duplicates = 0;
   let lowestChanged = Infinity;
   const firstMissingBefore = state.firstMissing;
-  const now = launchTime(state, nowMs);
+  // Formatted when the first reading is recorded: an identical re-send records nothing.
+  let now: string | undefined;
   for (const { index, reading: input } of inputs) {
     const placed = placeReading(state, input, nowMs);
     if (typeof placed === 'string') {
@@ -130,6 +131,7 @@ export function ingest(
     }
     accepted++;
     if (placed < lowestChanged) lowestChanged = placed;
+    now ??= launchTime(state, nowMs);
     record(state, events, { type: 'reading.ingested', reading, now });
   }
   if (accepted > 0) {

@@ -101,18 +101,12 @@ export default fp<AuthPluginOptions>(
     app.decorateRequest('principal', null);
     app.decorateRequest('sessionSecret', null);
 
-    app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-      const secret = req.cookies[SESSION_COOKIE];
-      let resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
-      // A session or token created a moment ago on another instance (shared log): catch up once.
-      if (opts.shared && !resolved.principal && (req.headers.authorization !== undefined || secret)) {
-        await accounts.catchUp().catch(() => undefined);
-        resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
-      }
+    /** Sets the principal and refuses what it may not do (throws the 401/403). */
+    const authorize = (req: FastifyRequest, resolved: ReturnType<typeof resolvePrincipal>) => {
       const { principal, badToken, viaCookie } = resolved;
       if (badToken) throw new HttpError(401, 'unauthorized', { key: 'http.badToken' });
       req.principal = principal;
-      req.sessionSecret = viaCookie ? secret! : null;
+      req.sessionSecret = viaCookie ? req.cookies[SESSION_COOKIE]! : null;
       const access = req.routeOptions.config?.access;
       if (!access) {
         // Every API route must say who may use it; static files and the 404 handler need not.
@@ -128,6 +122,23 @@ export default fp<AuthPluginOptions>(
         key: 'http.needsAccess',
         params: { who: actorName(principal), access },
       });
+    };
+
+    // Callback style: every request passes here, and only a shared log's catch-up has to wait.
+    app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      const secret = req.cookies[SESSION_COOKIE];
+      const resolved = resolvePrincipal(accounts, req.headers.authorization, secret);
+      // A session or token created a moment ago on another instance (shared log): catch up once.
+      if (opts.shared && !resolved.principal && (req.headers.authorization !== undefined || secret)) {
+        accounts
+          .catchUp()
+          .catch(() => undefined)
+          .then(() => authorize(req, resolvePrincipal(accounts, req.headers.authorization, secret)))
+          .then(() => done(), done);
+        return;
+      }
+      authorize(req, resolved);
+      done();
     });
   },
   { name: 'auth' },

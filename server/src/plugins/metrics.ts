@@ -242,27 +242,30 @@ export default fp(
 
     // HTTP readings as the pusher was answered: accepted, duplicates and rejects by item; a
     // request refused as a whole (400) rejects every reading it carried.
-    app.addHook('preSerialization', async (req, reply, payload: unknown) => {
-      if (req.routeOptions.url !== READINGS_ROUTE) return payload;
-      const answer = payload as { accepted?: number; duplicates?: number; rejected?: unknown[] };
-      if (reply.statusCode === 200 && typeof answer.accepted === 'number') {
-        metrics.readings.inc({ source: 'http', outcome: 'accepted' }, answer.accepted);
-        metrics.readings.inc({ source: 'http', outcome: 'duplicate' }, answer.duplicates ?? 0);
-        metrics.readings.inc({ source: 'http', outcome: 'rejected' }, answer.rejected?.length ?? 0);
-      } else if (reply.statusCode === 400) {
-        const n = Array.isArray(req.body) ? req.body.length : 1;
-        metrics.readings.inc({ source: 'http', outcome: 'rejected' }, n);
+    // Both hooks run on every answer: callback style, so neither makes a promise per request.
+    app.addHook('preSerialization', (req, reply, payload: unknown, done) => {
+      if (req.routeOptions.url === READINGS_ROUTE) {
+        const answer = payload as { accepted?: number; duplicates?: number; rejected?: unknown[] };
+        if (reply.statusCode === 200 && typeof answer.accepted === 'number') {
+          metrics.readings.inc({ source: 'http', outcome: 'accepted' }, answer.accepted);
+          metrics.readings.inc({ source: 'http', outcome: 'duplicate' }, answer.duplicates ?? 0);
+          metrics.readings.inc({ source: 'http', outcome: 'rejected' }, answer.rejected?.length ?? 0);
+        } else if (reply.statusCode === 400) {
+          const n = Array.isArray(req.body) ? req.body.length : 1;
+          metrics.readings.inc({ source: 'http', outcome: 'rejected' }, n);
+        }
       }
-      return payload;
+      done(null, payload);
     });
 
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       // The route pattern, never the URL: ids would make a series per launch.
       const route = req.routeOptions.url ?? 'unrouted';
       metrics.http.observe(
         { method: req.method, route, status: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     new Gauge({
