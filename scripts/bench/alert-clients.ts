@@ -10,7 +10,7 @@
  * Each client notes when a push arrives (`wallNow()`, comparable across processes) — socket.io:
  * the first `alert` raised for a checkpoint; ws: its n-th message — and the parent collects them
  * over IPC. Messages: parent → child `collect` / `clock` / `stop`; child → parent `ready` /
- * `arrivals` / `clock` / `frame` (the raw text of the first alert push, to size the floor's).
+ * `arrivals` / `clock` / `frame` (the raw text of the first push bringing an alert, for the floor).
  */
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -64,12 +64,17 @@ function socketIoClient(): Promise<void> {
     });
     socket.once('connect_error', (e) => reject(e));
     socket.once('connect', () => {
-      if (closers.length === 0 && !batch) {
-        // The first client reports the exact text of the first alert push it gets.
+      if (closers.length === 0) {
+        // The first client reports the exact text of the first push that brings it an alert (the
+        // `alert` push, or the commit's `events` push holding `alert.raised`), so the floor can
+        // send the same bytes.
         let reported = false;
         socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
           if (reported || p.type !== 'message' || typeof p.data !== 'string') return;
-          if (!p.data.startsWith('2["alert"')) return;
+          const brings = batch
+            ? p.data.startsWith('2["events"') && p.data.includes('"alert.raised"')
+            : p.data.startsWith('2["alert"');
+          if (!brings) return;
           reported = true;
           send({ type: 'frame', frame: `4${p.data}` });
         });
