@@ -223,6 +223,18 @@ async function wsFloorRounds(frame: string): Promise<{ deltas: number[]; missing
   }
 }
 
+/** The ws floor for one captured frame, logged. */
+async function floorOf(frame: string, what: string) {
+  const rounds = await wsFloorRounds(frame);
+  const summary = latencySummary(rounds.deltas);
+  log(
+    NAME,
+    `ws floor, ${what}'s ${Buffer.byteLength(frame)} bytes: ${summary.n} arrivals (${rounds.missing} missing) ` +
+      `p50 ${fmt(summary.p50, 2)} p99 ${fmt(summary.p99, 2)} max ${fmt(summary.max, 2)} ms`,
+  );
+  return { summary, missing: rounds.missing };
+}
+
 export async function alertLatency(): Promise<BenchResult> {
   const real = await socketIoRounds(true);
   const s = latencySummary(real.deltas);
@@ -240,20 +252,10 @@ export async function alertLatency(): Promise<BenchResult> {
       `max ${fmt(n.max, 2)} ms; frame ${Buffer.byteLength(named.frame!)} bytes`,
   );
   // Each socket.io figure beside a bare `ws` server sending the very bytes it measured.
-  const floor = await wsFloorRounds(real.frame!);
-  const f = latencySummary(floor.deltas);
-  log(
-    NAME,
-    `ws floor, the batch push's ${Buffer.byteLength(real.frame!)} bytes: ${f.n} arrivals (${floor.missing} missing) ` +
-      `p50 ${fmt(f.p50, 2)} p99 ${fmt(f.p99, 2)} max ${fmt(f.max, 2)} ms`,
-  );
-  const namedFloor = await wsFloorRounds(named.frame!);
-  const nf = latencySummary(namedFloor.deltas);
-  log(
-    NAME,
-    `ws floor, the alert push's ${Buffer.byteLength(named.frame!)} bytes: ${nf.n} arrivals (${namedFloor.missing} missing) ` +
-      `p50 ${fmt(nf.p50, 2)} p99 ${fmt(nf.p99, 2)} max ${fmt(nf.max, 2)} ms`,
-  );
+  const floor = await floorOf(real.frame!, 'the batch push');
+  const f = floor.summary;
+  const namedFloor = await floorOf(named.frame!, 'the alert push');
+  const nf = namedFloor.summary;
   const rounds = CHECKPOINTS.length - 1;
   const figures: Figure[] = [
     { label: 'alert push, p50', value: s.p50, unit: 'ms' },
