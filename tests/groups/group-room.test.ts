@@ -16,6 +16,8 @@ import type {
   GroupView,
   ServerToClientEvents,
 } from '@warroom/shared';
+import { MAX_GROUP_LAUNCHES } from '@warroom/shared';
+import { SNAPSHOT_BURST } from '../../server/src/plugins/socket-limits';
 import { makeApp, pastLaunchInput, readings, removeTempDirs, waitFor } from '../helpers/server';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -136,5 +138,43 @@ describe('group room', () => {
     for (const id of many) answers.push(await subscribe(s, { groupId: id }));
     expect(answers.slice(0, 4).every((a) => a.ok)).toBe(true);
     expect(answers[4]).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('a group wall draws one snapshot per launch from its principal’s allowance; catch-ups draw none', async () => {
+    // A group of the largest size: each whole answer is that many snapshots.
+    const launchIds: string[] = [];
+    for (let i = 0; i < MAX_GROUP_LAUNCHES; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/launches',
+        payload: pastLaunchInput({ name: `S${i}` }),
+      });
+      launchIds.push(res.json<{ id: string }>().id);
+    }
+    const g = await app.inject({ method: 'POST', url: '/api/groups', payload: { name: 'big', launchIds } });
+    const big = g.json<GroupView>().group.id;
+    const s = await connect();
+    const first = await subscribe(s, { groupId: big });
+    if (!first.ok) throw new Error(first.error.message);
+    const after = first.data.launches.map((l) => ({
+      launchId: l.launchId,
+      offset: l.data.kind === 'snapshot' ? l.data.snapshot.offset : l.data.offset,
+    }));
+    // Asked again and again without reading: refused once the allowance (SNAPSHOT_BURST snapshots,
+    // coming back at 100 a second) is spent, well before a thousand group answers.
+    let answered = 1;
+    let refused: AckEnvelope<GroupSubscribeData> | null = null;
+    while (!refused && answered < 200) {
+      const r = await subscribe(s, { groupId: big });
+      if (r.ok) answered++;
+      else refused = r;
+    }
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(answered).toBeGreaterThanOrEqual(SNAPSHOT_BURST / MAX_GROUP_LAUNCHES);
+    expect(answered).toBeLessThan(SNAPSHOT_BURST / MAX_GROUP_LAUNCHES + 60);
+    // A wall that saw every launch catches up without a snapshot, so it costs nothing.
+    const caughtUp = await subscribe(s, { groupId: big, after });
+    if (!caughtUp.ok) throw new Error(caughtUp.error.message);
+    expect(caughtUp.data.launches.every((l) => l.data.kind === 'events')).toBe(true);
   });
 });

@@ -8,7 +8,8 @@
  *   (Engine.IO's write buffer and the WebSocket's) may not pass SOCKET_BUFFER_BUDGET_BYTES; a
  *   connection past it is dropped, with its reason in the log and, best effort, to the client;
  * - snapshots per principal: a token bucket, so many sockets of one token cannot make the server
- *   build snapshots without pause (`rate_limited`, try again shortly); and snapshots take turns,
+ *   build snapshots without pause (`rate_limited`, try again shortly); a group wall's answer draws
+ *   one per launch it sends whole; and snapshots take turns,
  *   one per turn of the event loop, so requests (`/healthz`, readings) go between them;
  * - refusals per socket: a socket that keeps sending what is refused (past REFUSALS_BURST, coming
  *   back at one a second) is flooding, and is dropped like one past its budget.
@@ -95,13 +96,14 @@ export class Allowance {
     private readonly refillMs: number,
   ) {}
 
-  take(key: string, nowMs = Date.now()): boolean {
+  /** Takes `n` at once, or none (a group wall's answer holds a snapshot per launch). */
+  take(key: string, n = 1, nowMs = Date.now()): boolean {
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: nowMs };
     b.tokens = Math.min(this.burst, b.tokens + (nowMs - b.at) / this.refillMs);
     b.at = nowMs;
     this.buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
+    if (b.tokens < n) return false;
+    b.tokens -= n;
     return true;
   }
 

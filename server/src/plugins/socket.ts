@@ -241,8 +241,8 @@ export default fp(
           inFlight.add(key);
           return () => void delivered(socket).then(() => inFlight.delete(key));
         };
-      const allowSnapshot = () => {
-        if (snapshots.take(principalKey(socket))) return;
+      const allowSnapshot = (n = 1) => {
+        if (snapshots.take(principalKey(socket), n)) return;
         if (!refusals.take(socket.id)) drop(socket, 'flooding');
         throw new HttpError(429, 'rate_limited', { key: 'socket.snapshotsTooOften' });
       };
@@ -335,13 +335,19 @@ export default fp(
                 return rt?.busy ? rt.settled() : undefined;
               }),
             );
-            // A group's answer holds a snapshot per launch: built in its own turn of the event loop.
+            // A group's answer holds a snapshot per launch not caught up from `after`: each drawn
+            // from the principal's allowance, all built in one turn of the event loop of their own.
+            const seen = new Map((after ?? []).map((a) => [a.launchId, a.offset]));
+            const whole = find().launchIds.filter((id) => {
+              const rt = registry.get(id);
+              return rt !== undefined && !canCatchUp(rt, seen.get(id));
+            }).length;
+            if (whole > 0) allowSnapshot(whole);
             await snapshotTurns.next();
             if (socket.disconnected) throw new HttpError(409, 'conflict', 'the connection is gone');
             // Joined and answered in the same tick: no push can fall between the answer and the room.
             const group = find();
             void socket.join(room);
-            const seen = new Map((after ?? []).map((a) => [a.launchId, a.offset]));
             return {
               group,
               launches: group.launchIds.flatMap((id) => {
@@ -518,11 +524,15 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 /** What a (re)subscription is answered with: the events after `after`, or a snapshot. */
 /** A group's answer for one launch: what it missed when that fits one page, else a snapshot. */
-function subscribeAnswer(rt: LaunchRuntime, after: number | undefined): SubscribeData {
+/** Whether a group wall that saw `after` of this launch is answered with the events since (one page). */
+function canCatchUp(rt: LaunchRuntime, after: number | undefined): after is number {
   const durable = rt.durableOffset;
-  if (after !== undefined && after <= durable && durable - after <= EVENTS_PAGE_MAX && !rt.busy) {
-    return { kind: 'events', events: rt.eventsAfter(after, EVENTS_PAGE_MAX), offset: durable };
-  }
+  return after !== undefined && after <= durable && durable - after <= EVENTS_PAGE_MAX && !rt.busy;
+}
+
+function subscribeAnswer(rt: LaunchRuntime, after: number | undefined): SubscribeData {
+  if (canCatchUp(rt, after))
+    return { kind: 'events', events: rt.eventsAfter(after, EVENTS_PAGE_MAX), offset: rt.durableOffset };
   return { kind: 'snapshot', snapshot: toSnapshot(rt.state, rt.clock.now(), rt.clock.speed) };
 }
 
