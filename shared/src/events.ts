@@ -99,3 +99,14 @@ export const LaunchEvent = z.intersection(
   LaunchEventBody,
 );
 export type LaunchEvent = LaunchEventBody & { offset: number; launchId: string; recordedAt: string };
+
+/** The facts of an incident's life (`incident.opened` … `incident.reopened`): each carries the whole incident. */
+export type IncidentFact<E extends { type: string } = LaunchEventBody> = Extract<
+  E,
+  { type: `incident.${string}` }
+>;
+
+/** Whether a fact is one of an incident's, which every reader treats alike (the incident replaces the stored one). */
+export function isIncidentFact<E extends { type: string }>(e: E): e is IncidentFact<E> {
+  return e.type.startsWith('incident.');
+}

@@ -10,7 +10,7 @@ import type { Alert } from './alert';
 import type { CheckpointResult } from './checkpoint';
 import type { Incident } from './incident';
 import type { PaymentLedger } from './payments';
-import type { LaunchEventBody } from './events';
+import { type LaunchEventBody, isIncidentFact } from './events';
 import type { Launch } from './launch';
 import type { NotificationState } from './notify';
 import type { Reading } from './reading';
@@ -123,6 +123,10 @@ export function unhandledFact(fact: never): never {
 
 /** Folds one fact into the state. Returns the state for chaining. */
 export function evolve(state: LaunchState, event: LaunchEventBody): LaunchState {
+  if (isIncidentFact(event)) {
+    state.incidents.set(event.incident.id, event.incident);
+    return state;
+  }
   switch (event.type) {
     case 'launch.created':
       // The state starts from it (initialState); nothing more to fold.
@@ -152,15 +156,6 @@ export function evolve(state: LaunchState, event: LaunchEventBody): LaunchState 
     case 'alert.acknowledged':
     case 'alert.escalated':
       state.alerts.set(event.alert.id, event.alert);
-      break;
-    case 'incident.opened':
-    case 'incident.updated':
-    case 'incident.worsened':
-    case 'incident.acknowledged':
-    case 'incident.escalated':
-    case 'incident.resolved':
-    case 'incident.reopened':
-      state.incidents.set(event.incident.id, event.incident);
       break;
     case 'clock.advanced':
       advance(state, Date.parse(event.now));

@@ -4,7 +4,7 @@
  * everyone else (integrations, the supervisors' inbox) the contract's named pushes, one per fact.
  */
 import type { BroadcastOperator } from 'socket.io';
-import type { LaunchEvent, ServerToClientEvents } from '@warroom/shared';
+import { type LaunchEvent, type ServerToClientEvents, isIncidentFact } from '@warroom/shared';
 
 type Name = keyof ServerToClientEvents;
 export interface NamedPush {
@@ -24,6 +24,8 @@ export function namedPush(
     payload: { ...base, ...payload },
     inbox,
   });
+  if (isIncidentFact(e))
+    return push('incident', { incident: e.incident, change: e.type.slice('incident.'.length) }, true);
   switch (e.type) {
     case 'reading.ingested':
       return push('reading', { reading: e.reading });
@@ -47,14 +49,6 @@ export function namedPush(
       return push('runsheet', { change: 'done', tick: { taskId: e.taskId, by: e.by, at: e.at } });
     case 'launch.updated':
       return push('launch', { launch: e.launch, by: e.by, at: e.at });
-    case 'incident.opened':
-    case 'incident.updated':
-    case 'incident.worsened':
-    case 'incident.acknowledged':
-    case 'incident.escalated':
-    case 'incident.resolved':
-    case 'incident.reopened':
-      return push('incident', { incident: e.incident, change: e.type.slice('incident.'.length) }, true);
     case 'notification.due':
     case 'notification.routed':
     case 'notification.delivery':
