@@ -233,6 +233,43 @@ describe('templateForecast: totals for any targets (property)', () => {
   });
 });
 
+describe('templateForecast: the largest-remainder split (property)', () => {
+  /** The rule in its plainest form: floors of the quotas, then one tick each to the largest remainders in turn. */
+  function plainSplit(target: number, shares: readonly number[]): number[] {
+    const ticks = BigInt(target.toFixed(4).replace('.', ''));
+    const scaled = Number(ticks);
+    const floors = shares.map((s) => Math.floor(scaled * s));
+    let left = ticks - floors.reduce((a, b) => a + BigInt(b), 0n);
+    const order = shares
+      .map((s, i) => ({ i, rem: scaled * s - floors[i]! }))
+      .sort((a, b) => b.rem - a.rem || a.i - b.i);
+    for (let k = 0; left > 0n; k = (k + 1) % shares.length, left--) floors[order[k]!.i]! += 1;
+    return floors.map((f) => f / 10_000);
+  }
+
+  it('gives every minute exactly what the plain rule gives it, ties to the earlier minute', () => {
+    const value = fc.double({ min: 0.0001, max: 1e10, noNaN: true, noDefaultInfinity: true });
+    fc.assert(
+      fc.property(
+        fc.record({ uv: value, units: value, gmv: value }),
+        fc.integer({ min: 1, max: 4000 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.constantFrom(SH, 'America/New_York', 'Australia/Lord_Howe'),
+        (targets, duration, hour, zone) => {
+          const f = templateForecast(targets, duration, startAt(hour), zone);
+          const weights = Array.from({ length: duration }, (_, m) => templateWeight(m, startAt(hour), zone));
+          const total = weights.reduce((a, b) => a + b, 0);
+          const shares = weights.map((w) => w / total);
+          expect(f.map((p) => p.uv)).toEqual(plainSplit(targets.uv, shares));
+          expect(f.map((p) => p.units)).toEqual(plainSplit(targets.units, shares));
+          expect(f.map((p) => p.gmv)).toEqual(plainSplit(targets.gmv, shares));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
+
 describe('templateWeight', () => {
   it('is positive and finite everywhere, for a week', () => {
     const start = startAt(0);

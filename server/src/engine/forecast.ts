@@ -134,23 +134,54 @@ export function templatePreheat(targets: Targets, preheatMinutes: number): Forec
 /**
  * Splits `target` by `shares` (summing to 1) into values with four decimals whose sum is the
  * target at four decimals: each gets the floor of its quota, and the ticks left over go to the
- * largest remainders (ties to the earlier minute).
+ * largest remainders (ties to the earlier minute). A year has 525,600 minutes, so this works on
+ * typed arrays: the remainders are sorted natively to find the smallest one still served, rather
+ * than sorting an object per minute.
  */
 function apportion(target: number, shares: readonly number[]): number[] {
   const ticks = BigInt(target.toFixed(4).replace('.', ''));
   const scaled = Number(ticks);
-  const floors = shares.map((s) => Math.floor(scaled * s));
-  let left = ticks - floors.reduce((a, b) => a + BigInt(b), 0n);
-  const order = shares
-    .map((s, i) => ({ i, rem: scaled * s - floors[i]! }))
-    .sort((a, b) => b.rem - a.rem || a.i - b.i);
-  for (let k = 0; left > 0n && shares.length > 0; k = (k + 1) % shares.length, left--)
-    floors[order[k]!.i]! += 1;
+  const n = shares.length;
+  const floors = new Float64Array(n);
+  const rems = new Float64Array(n);
+  let exactSum = 0; // exact while below 2^53 (it is: the floors sum to at most `scaled`)
+  for (let i = 0; i < n; i++) {
+    const quota = scaled * shares[i]!;
+    const f = Math.floor(quota);
+    floors[i] = f;
+    rems[i] = quota - f;
+    exactSum += f;
+  }
+  const sum = Number.isSafeInteger(exactSum) ? BigInt(exactSum) : floors.reduce((a, f) => a + BigInt(f), 0n);
+  let left = ticks - sum;
+  if (left > 0n && n > 0) {
+    // Every remainder gets a tick per full round (never more than one round in practice) …
+    const rounds = left / BigInt(n);
+    if (rounds > 0n) for (let i = 0; i < n; i++) floors[i]! += Number(rounds);
+    let rest = Number(left % BigInt(n));
+    // … and the `rest` largest remainders one more, ties to the earlier minute: every remainder
+    // above the rest-th largest, then the earliest of those equal to it.
+    if (rest > 0) {
+      const sorted = Float64Array.from(rems).sort();
+      const cut = sorted[n - rest]!;
+      for (let i = 0; i < n; i++)
+        if (rems[i]! > cut) {
+          floors[i]! += 1;
+          rest--;
+        }
+      for (let i = 0; i < n && rest > 0; i++)
+        if (rems[i] === cut) {
+          floors[i]! += 1;
+          rest--;
+        }
+    }
+    left = 0n;
+  }
   for (; left < 0n; left++) {
     const i = floors.findIndex((f) => f > 0);
     floors[i]! -= 1;
   }
-  return floors.map((f) => f / 10_000);
+  return Array.from(floors, (f) => f / 10_000);
 }
 
 function round4(x: number): number {
