@@ -3,7 +3,7 @@
  * that measure do not share an event loop with the server or with the coordinator.
  *
  *   alert-clients.ts socketio <url> <count> <launchId> <authJson> [batch]   socket.io-client, websocket
- *     only; with `batch` the clients subscribe as the screens do (one `events` push per commit); with
+ *     only (`launchId` may list several, comma-separated: client i watches the (i mod n)-th); with `batch` the clients subscribe as the screens do (one `events` push per commit); with
  *     `group` the id is a launch group's and they join its room as the group wall does (`group:subscribe`)
  *   alert-clients.ts ws <url> <count>                                bare `ws` clients (the floor)
  *
@@ -29,6 +29,8 @@ const [mode, url, countText, launchId, authJson, style] = process.argv.slice(2);
 const batch = style === 'batch' || style === 'group';
 const group = style === 'group';
 const count = Number(countText);
+const watched = (launchId ?? '').split(',');
+let opened = 0;
 const send = (m: FromChild) => process.send?.(m);
 const WAVE = 50;
 
@@ -43,6 +45,7 @@ function arrived(key: number, at: number): void {
 }
 
 function socketIoClient(): Promise<void> {
+  const target = watched[opened++ % watched.length];
   return new Promise((resolve, reject) => {
     const auth = authJson ? (JSON.parse(authJson) as Record<string, string>) : {};
     const socket: Socket = io(url!, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
@@ -77,8 +80,8 @@ function socketIoClient(): Promise<void> {
       closers.push(() => socket.disconnect());
       const answered = (r: { ok: boolean; error?: { message: string } }) =>
         r.ok ? resolve() : reject(new Error(`subscribe refused: ${r.error?.message}`));
-      if (group) socket.emit('group:subscribe', { groupId: launchId }, answered);
-      else socket.emit('subscribe', { launchId, batch }, answered);
+      if (group) socket.emit('group:subscribe', { groupId: target }, answered);
+      else socket.emit('subscribe', { launchId: target, batch }, answered);
     });
   });
 }
