@@ -67,12 +67,16 @@ function socketIoClient(): Promise<void> {
     });
     socket.once('connect_error', (e) => reject(e));
     socket.once('connect', () => {
-      if (closers.length === 0 && !batch) {
-        // The first client reports the exact text of the first alert push it gets.
+      if (closers.length === 0) {
+        // The first client reports the exact text of the first alert push it gets (batch: the
+        // `events` push that carries the first raised alert).
         let reported = false;
         socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
           if (reported || p.type !== 'message' || typeof p.data !== 'string') return;
-          if (!p.data.startsWith('2["alert"')) return;
+          const isAlert = batch
+            ? p.data.startsWith('2["events"') && p.data.includes('"alert.raised"')
+            : p.data.startsWith('2["alert"');
+          if (!isAlert) return;
           reported = true;
           send({ type: 'frame', frame: `4${p.data}` });
         });

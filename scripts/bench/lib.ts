@@ -188,7 +188,9 @@ export async function startDiagnosedServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const dataDir = await tempDir(`warroom-bench-${name}-`);
   const port = await freePort();
-  const node = [process.execPath, '--import', 'tsx', 'server/src/main.ts'];
+  // Extra node flags (e.g. `--cpu-prof`) from BENCH_SERVER_NODE_FLAGS, as startServer takes them.
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, ...extra, '--import', 'tsx', 'server/src/main.ts'];
   const [cmd, ...args] = opts.raiseOpenFiles
     ? ['/bin/sh', '-c', 'ulimit -Sn "$(ulimit -Hn)" && exec "$0" "$@"', ...node]
     : node;

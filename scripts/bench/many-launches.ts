@@ -55,8 +55,8 @@ async function startClients(args: (i: number) => string[]): Promise<Child[]> {
   return children;
 }
 
-/** The floor: a bare ws server sends `bytes` bytes to CONNECTIONS bare ws clients, three rounds. */
-async function wsFloor(bytes: number) {
+/** The floor: a bare ws server sends `frame` to CONNECTIONS bare ws clients, three rounds. */
+async function wsFloor(frame: string) {
   const port = await freePort();
   const server = Child.fork('./ws-floor-server.ts', [], { PORT: String(port) });
   const url = `http://${HOST}:${port}`;
@@ -64,7 +64,6 @@ async function wsFloor(bytes: number) {
   const http = jsonClient(url, 2);
   const per = CONNECTIONS / CLIENT_PROCESSES;
   const children = await startClients(() => ['ws', `ws://${HOST}:${port}`, String(per)]);
-  const frame = `42["events",${JSON.stringify({ pad: 'x'.repeat(Math.max(0, bytes - 24)) })}]`;
   const deltas: number[] = [];
   let missing = 0;
   for (let round = 1; round <= 3; round++) {
@@ -151,6 +150,9 @@ async function main(): Promise<void> {
   await sleep(deadline - 1000 - Date.now());
 
   const got = await collectArrivals(children, CHECKPOINT, deadline, COLLECT_TIMEOUT_MS);
+  // The push that carried the alert, as a screen received it (the floor sends the same bytes).
+  const frame = children.flatMap((c) => c.frames)[0];
+  if (!frame) throw new Error('no events push with the alert was captured');
   await sleep(2000);
   const idle = samples.filter((s) => s.t > deadline - 10_000 && s.t <= deadline - 250);
   const burst = samples.filter((s) => s.t > deadline && s.t <= deadline + 10_000);
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
   await cleanupAll(); // the server goes before the floor, so it has the machine to itself
 
   const s = latencySummary(got.deltas);
-  const floor = await wsFloor(2000);
+  const floor = await wsFloor(frame);
   const lagP99 = mergedPercentile(burst, 99);
   const lagIdleP99 = mergedPercentile(idle, 99);
   const lagMax = Math.max(...burst.map((x) => x.lagMax - x.lagResolutionMs));
@@ -185,7 +187,7 @@ async function main(): Promise<void> {
       `${fmt(connected.rss / MB, 1)} MB (${fmt(perConnRss / 1024, 1)} KiB per connection); after the run ${fmt(afterRun.rss / MB, 1)} MB`,
     ],
     [
-      `ws floor (${CONNECTIONS} bare ws clients, 2,000-byte frame, 3 rounds) p50 / p99 / max`,
+      `ws floor (${CONNECTIONS} bare ws clients, the ${Buffer.byteLength(frame)}-byte push, 3 rounds) p50 / p99 / max`,
       `${fmt(floor.p50, 1)} / ${fmt(floor.p99, 1)} / ${fmt(floor.max, 1)} ms (${floor.missing} missing)`,
     ],
     ['load average at the end', loadText()],

@@ -147,11 +147,14 @@ export class NotificationSender {
   private async pump(): Promise<void> {
     const now = Date.now();
     const pending = new Map<string, Pending[]>();
+    // With no channel on there is nothing to route (route() would decide nothing): the outbox of
+    // thousands of launches is not walked message by message on every look.
+    const routing = this.channels.list().some((c) => c.enabled);
     for (const rt of this.registry.all()) {
       if (!this.mine(rt)) continue;
       for (const n of [...rt.state.notifications.values()]) {
         if (n.channels === null) {
-          await this.route(rt, n.due.key);
+          if (routing) await this.route(rt, n.due.key);
           continue;
         }
         for (const c of n.channels) {
