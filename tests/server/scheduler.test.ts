@@ -95,7 +95,11 @@ describe('the launch scheduler', () => {
     // One tick recorded it; the next is armed at checkpoint 15's escalation, not sooner.
     expect(ticksOf(runs, id).filter((r) => r.events.length > 0)).toHaveLength(1);
     const escalateAt = Date.parse(gap.raisedAt) + 300_000;
-    await waitFor(() => app!.launches.dueAt(id) === escalateAt, { what: 'armed at the escalation' });
+    await waitFor(() => app!.launches.dueAt(id) === escalateAt, {
+      what: `armed at the escalation (${escalateAt})`,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; armed at ${app!.launches.dueAt(id)}, ${ticksOf(runs, id).length} ticks`);
+    });
   });
 
   it('a commit re-arms its launch: an alert raised by readings escalates on time with no tick between', async () => {

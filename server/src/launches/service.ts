@@ -453,7 +453,10 @@ export class LaunchService {
     if (withTick && !rt.driven && !this.ticking.has(rt.id))
       at = Math.min(at, nextTickMs(rt.state, now) ?? Infinity);
     if (at === Infinity) return Infinity;
-    return at <= now ? wall : wall + rt.clock.wallDelayUntil(at);
+    if (at <= now) return wall;
+    // The wall clock read after the delay (which reads it too): never a millisecond early.
+    const delay = rt.clock.wallDelayUntil(at);
+    return Date.now() + delay;
   }
 
   private arm(rt: LaunchRuntime): void {
