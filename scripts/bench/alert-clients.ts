@@ -3,14 +3,14 @@
  * that measure do not share an event loop with the server or with the coordinator.
  *
  *   alert-clients.ts socketio <url> <count> <launchId> <authJson> [batch]   socket.io-client, websocket
- *     only; with `batch` the clients subscribe as the screens do (one `events` push per commit); with
+ *     only (`launchId` may list several, comma-separated: client i watches the (i mod n)-th); with `batch` the clients subscribe as the screens do (one `events` push per commit); with
  *     `group` the id is a launch group's and they join its room as the group wall does (`group:subscribe`)
  *   alert-clients.ts ws <url> <count>                                bare `ws` clients (the floor)
  *
  * Each client notes when a push arrives (`wallNow()`, comparable across processes) — socket.io:
  * the first `alert` raised for a checkpoint; ws: its n-th message — and the parent collects them
  * over IPC. Messages: parent → child `collect` / `clock` / `stop`; child → parent `ready` /
- * `arrivals` / `clock` / `frame` (the raw text of the first push bringing an alert, for the floor).
+ * `arrivals` / `clock` / `frame` (the raw text of the first alert push, to size the floor's).
  */
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -29,6 +29,8 @@ const [mode, url, countText, launchId, authJson, style] = process.argv.slice(2);
 const batch = style === 'batch' || style === 'group';
 const group = style === 'group';
 const count = Number(countText);
+const watched = (launchId ?? '').split(',');
+let opened = 0;
 const send = (m: FromChild) => process.send?.(m);
 const WAVE = 50;
 
@@ -43,6 +45,7 @@ function arrived(key: number, at: number): void {
 }
 
 function socketIoClient(): Promise<void> {
+  const target = watched[opened++ % watched.length];
   return new Promise((resolve, reject) => {
     const auth = authJson ? (JSON.parse(authJson) as Record<string, string>) : {};
     const socket: Socket = io(url!, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
@@ -65,16 +68,15 @@ function socketIoClient(): Promise<void> {
     socket.once('connect_error', (e) => reject(e));
     socket.once('connect', () => {
       if (closers.length === 0) {
-        // The first client reports the exact text of the first push that brings it an alert (the
-        // `alert` push, or the commit's `events` push holding `alert.raised`), so the floor can
-        // send the same bytes.
+        // The first client reports the exact text of the first alert push it gets (batch: the
+        // `events` push that carries the first raised alert).
         let reported = false;
         socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
           if (reported || p.type !== 'message' || typeof p.data !== 'string') return;
-          const brings = batch
+          const isAlert = batch
             ? p.data.startsWith('2["events"') && p.data.includes('"alert.raised"')
             : p.data.startsWith('2["alert"');
-          if (!brings) return;
+          if (!isAlert) return;
           reported = true;
           send({ type: 'frame', frame: `4${p.data}` });
         });
@@ -82,8 +84,8 @@ function socketIoClient(): Promise<void> {
       closers.push(() => socket.disconnect());
       const answered = (r: { ok: boolean; error?: { message: string } }) =>
         r.ok ? resolve() : reject(new Error(`subscribe refused: ${r.error?.message}`));
-      if (group) socket.emit('group:subscribe', { groupId: launchId }, answered);
-      else socket.emit('subscribe', { launchId, batch }, answered);
+      if (group) socket.emit('group:subscribe', { groupId: target }, answered);
+      else socket.emit('subscribe', { launchId: target, batch }, answered);
     });
   });
 }

@@ -31,7 +31,7 @@ import {
   waitUntilHealthy,
   wallNow,
 } from './lib';
-import { Child } from './client-process';
+import { Child, collectArrivals } from './client-process';
 
 const NAME = 'alert-latency';
 const CLIENTS = 1000;
@@ -70,24 +70,6 @@ async function clockBound(children: Child[]): Promise<number> {
     worst = Math.max(worst, best);
   }
   return worst;
-}
-
-async function collect(
-  children: Child[],
-  key: number,
-  t0: number,
-): Promise<{ deltas: number[]; missing: number }> {
-  const replies = await Promise.all(
-    children.map((c) => {
-      const p = c.next('arrivals', COLLECT_TIMEOUT_MS + 5000, (m) => m.key === key);
-      c.send({ type: 'collect', key, timeoutMs: COLLECT_TIMEOUT_MS });
-      return p;
-    }),
-  );
-  return {
-    deltas: replies.flatMap((r) => r.times.map((t) => t - t0)),
-    missing: replies.reduce((s, r) => s + r.missing, 0),
-  };
 }
 
 function roundText(deltas: number[]): string {
@@ -166,7 +148,7 @@ export async function socketIoRounds(
       );
       const answered = wallNow() - t0;
       if (res.body.accepted !== 1) throw new Error(`completing reading: ${JSON.stringify(res.body)}`);
-      const got = await collect(children, t, t0);
+      const got = await collectArrivals(children, t, t0, COLLECT_TIMEOUT_MS);
       if (round > 0) {
         deltas.push(...got.deltas);
         postMs.push(answered);
@@ -207,7 +189,7 @@ async function wsFloorRounds(frame: string): Promise<{ deltas: number[]; missing
       const t0 = wallNow();
       const res = await http.post<{ sent: number }>('/broadcast', frame);
       if (res.body.sent !== CLIENTS) throw new Error(`the floor server sent to ${res.body.sent} clients`);
-      const got = await collect(children, round + 1, t0);
+      const got = await collectArrivals(children, round + 1, t0, COLLECT_TIMEOUT_MS);
       if (round > 0) {
         deltas.push(...got.deltas);
         missing += got.missing;

@@ -63,3 +63,26 @@ export class Child {
     await stopChild(this.proc, 2000);
   }
 }
+
+/**
+ * Asks every child for the arrival times of `key` (waiting up to `timeoutMs` for all its clients)
+ * and returns them as milliseconds after `t0`, with how many clients saw nothing.
+ */
+export async function collectArrivals(
+  children: Child[],
+  key: number,
+  t0: number,
+  timeoutMs: number,
+): Promise<{ deltas: number[]; missing: number }> {
+  const replies = await Promise.all(
+    children.map((c) => {
+      const p = c.next('arrivals', timeoutMs + 5000, (m) => m.key === key);
+      c.send({ type: 'collect', key, timeoutMs });
+      return p;
+    }),
+  );
+  return {
+    deltas: replies.flatMap((r) => r.times.map((t) => t - t0)),
+    missing: replies.reduce((s, r) => s + r.missing, 0),
+  };
+}

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_ARGS, SERVER_TS_ARGS } from '../server-args.mjs';
@@ -158,6 +159,80 @@ export async function waitUntilHealthy(url: string, child: ChildProcess, what: s
     if (Date.now() > deadline) throw new Error(`${what} did not become ready within 30 s`);
     await sleep(100);
   }
+}
+
+/** One WARROOM_DIAGNOSTICS line of the server (server/src/main.ts): memory and event-loop delay. */
+export interface Diagnostics {
+  t: number;
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+  external: number;
+  lagP50: number;
+  lagP99: number;
+  lagMax: number;
+  lagCount: number;
+  lagResolutionMs: number;
+  lagPercentiles: [number, number][];
+}
+
+/**
+ * The server (from source) with WARROOM_DIAGNOSTICS=1: its diagnostic lines, one every `everyMs`,
+ * are collected into `samples`, other output passed on. `raiseOpenFiles`: the server's soft limit
+ * of open files is raised to the hard one first (a server holding many connections).
+ */
+export async function startDiagnosedServer(
+  name: string,
+  samples: Diagnostics[],
+  opts: { everyMs?: number; raiseOpenFiles?: boolean } = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const dataDir = await tempDir(`warroom-bench-${name}-`);
+  const port = await freePort();
+  // Extra node flags (e.g. `--cpu-prof`) from BENCH_SERVER_NODE_FLAGS, as startServer takes them.
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, ...extra, '--import', 'tsx', 'server/src/main.ts'];
+  const [cmd, ...args] = opts.raiseOpenFiles
+    ? ['/bin/sh', '-c', 'ulimit -Sn "$(ulimit -Hn)" && exec "$0" "$@"', ...node]
+    : node;
+  const child = spawn(cmd!, args, {
+    cwd: ROOT,
+    env: {
+      ...serverEnv(port, dataDir),
+      WARROOM_DIAGNOSTICS: '1',
+      WARROOM_DIAGNOSTICS_MS: String(opts.everyMs ?? 1000),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  onCleanup(() => stopChild(child));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith('WARROOM_DIAGNOSTICS ')) samples.push(JSON.parse(line.slice(20)) as Diagnostics);
+    else console.log(line);
+  });
+  const url = `http://${HOST}:${port}`;
+  await waitUntilHealthy(url, child, 'the server');
+  return { url, child };
+}
+
+/** The p-th percentile of the merged per-interval distributions (each weighted by its sample count). */
+export function mergedPercentile(samples: readonly Diagnostics[], p: number): number {
+  const points: { ms: number; weight: number }[] = [];
+  for (const s of samples) {
+    // (percentile, value) points of an HDR histogram: the share of samples up to each value.
+    let prev = 0;
+    for (const [pct, ms] of s.lagPercentiles) {
+      const share = (pct - prev) / 100;
+      if (share > 0) points.push({ ms: Math.max(0, ms - s.lagResolutionMs), weight: share * s.lagCount });
+      prev = pct;
+    }
+  }
+  points.sort((a, b) => a.ms - b.ms);
+  const total = points.reduce((sum, x) => sum + x.weight, 0);
+  let seen = 0;
+  for (const x of points) {
+    seen += x.weight;
+    if (seen >= (p / 100) * total) return x.ms;
+  }
+  return points.at(-1)?.ms ?? NaN;
 }
 
 // ---------------------------------------------------------------------------------------------

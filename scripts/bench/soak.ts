@@ -16,23 +16,21 @@
  * It prints; it never fails on a figure, only on a broken run (a client not connected, a push out
  * of order, a screen missing minutes at the end).
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LaunchSnapshot } from '@warroom/shared';
 import {
-  HOST,
   ROOT,
+  type Diagnostics,
   authenticate,
   cleanupAll,
   fmt,
-  freePort,
+  mergedPercentile,
   onCleanup,
-  serverEnv,
   sleep,
+  startDiagnosedServer,
   stopChild,
-  tempDir,
 } from './lib';
 import type { FromSoakChild, SoakClientReport, ToSoakChild } from './soak-clients';
 
@@ -49,20 +47,6 @@ const HARD_LIMIT_MS = RUN_MS + 4 * 60_000;
 const TARGET_HEAP_GROWTH = 10;
 const TARGET_LAG_P99_MS = 50;
 
-interface Diagnostics {
-  t: number;
-  heapUsed: number;
-  heapTotal: number;
-  rss: number;
-  external: number;
-  lagP50: number;
-  lagP99: number;
-  lagMax: number;
-  lagCount: number;
-  lagResolutionMs: number;
-  lagPercentiles: [number, number][];
-}
-
 const MB = 1024 * 1024;
 const log = (message: string) => console.log(`  [${NAME}] ${message}`);
 const load = () =>
@@ -71,53 +55,8 @@ const load = () =>
     .join(' ');
 
 /** The server with diagnostics on; its diagnostic lines are collected, other output passed on. */
-async function startServer(samples: Diagnostics[]): Promise<{ url: string; child: ChildProcess }> {
-  const dataDir = await tempDir('warroom-bench-soak-');
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...serverEnv(port, dataDir), WARROOM_DIAGNOSTICS: '1', WARROOM_DIAGNOSTICS_MS: '1000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  onCleanup(() => stopChild(child));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith('WARROOM_DIAGNOSTICS ')) samples.push(JSON.parse(line.slice(20)) as Diagnostics);
-    else console.log(line);
-  });
-  const url = `http://${HOST}:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child };
-    if (Date.now() > deadline) throw new Error('the server did not become ready within 30 s');
-    await sleep(100);
-  }
-}
-
-/** The p-th percentile of the merged per-second distributions (each weighted by its sample count). */
-export function mergedPercentile(samples: readonly Diagnostics[], p: number): number {
-  const points: { ms: number; weight: number }[] = [];
-  for (const s of samples) {
-    // (percentile, value) points of an HDR histogram: the share of samples up to each value.
-    let prev = 0;
-    for (const [pct, ms] of s.lagPercentiles) {
-      const share = (pct - prev) / 100;
-      if (share > 0) points.push({ ms: Math.max(0, ms - s.lagResolutionMs), weight: share * s.lagCount });
-      prev = pct;
-    }
-  }
-  points.sort((a, b) => a.ms - b.ms);
-  const total = points.reduce((sum, x) => sum + x.weight, 0);
-  let seen = 0;
-  for (const x of points) {
-    seen += x.weight;
-    if (seen >= (p / 100) * total) return x.ms;
-  }
-  return points.at(-1)?.ms ?? NaN;
+function startServer(samples: Diagnostics[]): Promise<{ url: string; child: ChildProcess }> {
+  return startDiagnosedServer('soak', samples);
 }
 
 function forkClients(url: string, launchId: string, auth: Record<string, string>) {

@@ -30,6 +30,20 @@ export function feedState(state: LaunchState, nowMs: number): FeedState {
   return nowMs - last > STALE_AFTER_MS ? 'stale' : 'live';
 }
 
+/**
+ * The first launch-clock instant after `nowMs` at which `feedState` may answer differently (the
+ * clock moving on, the state as it is), or null when it never will ('ended'). Exact to the
+ * millisecond: the state holds at every instant before it. A reading changes the state and so the
+ * answer.
+ */
+export function feedChangesAtMs(state: LaunchState, nowMs: number): number | null {
+  const endMs = state.startMs + state.launch.durationMinutes * MINUTE_MS;
+  if (nowMs >= endMs) return null;
+  // 'waiting' or 'live' turns 'stale' just after this instant ('stale' waits for the end).
+  const staleAfter = (state.lastReadingAtMs ?? state.startMs) + STALE_AFTER_MS;
+  return nowMs <= staleAfter ? Math.min(Math.floor(staleAfter) + 1, endMs) : endMs;
+}
+
 export function toSnapshot(state: LaunchState, nowMs: number, speed: number): LaunchSnapshot {
   return {
     launch: state.launch,

@@ -30,6 +30,8 @@ export {
   FUTURE_TOLERANCE_MINUTES,
 } from './commands';
 export type { IngestOutcome, AckOutcome, IncidentAckOutcome, SimulationSettings, Delivery } from './commands';
+export { nextTickMs, nextDue } from './schedule';
+export type { NextDue } from './schedule';
 export { funnel, diagnose } from './diagnosis';
 export type { Funnel, Ratio } from './diagnosis';
 export { storyOf } from './incidents';

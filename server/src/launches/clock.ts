@@ -7,13 +7,22 @@ export interface LaunchClock {
   /** Launch-clock seconds per wall second. */
   readonly speed: number;
   readonly running: boolean;
+  /** Wall milliseconds until the clock reaches launch time `atMs` (∞ when it stands still). */
+  wallDelayUntil(atMs: number): number;
+  /** Told when the clock's speed or position is set (the scheduler re-arms the launch). */
+  onChange: (() => void) | null;
 }
 
 export class WallClock implements LaunchClock {
   readonly speed = 1;
   readonly running = true;
+  onChange: (() => void) | null = null;
   now(): number {
     return Date.now();
+  }
+
+  wallDelayUntil(atMs: number): number {
+    return Math.max(0, atMs - Date.now());
   }
 }
 
@@ -21,6 +30,7 @@ export class ScaledClock implements LaunchClock {
   private anchorWall = Date.now();
   private anchorLaunch: number;
   private rate = 0;
+  onChange: (() => void) | null = null;
 
   constructor(launchNowMs: number) {
     this.anchorLaunch = launchNowMs;
@@ -43,6 +53,7 @@ export class ScaledClock implements LaunchClock {
     this.anchorLaunch = fromMs;
     this.anchorWall = Date.now();
     this.rate = speed;
+    this.onChange?.();
   }
 
   /** Stands still, at launch time `atMs` if given. */
@@ -50,6 +61,7 @@ export class ScaledClock implements LaunchClock {
     this.anchorLaunch = atMs ?? this.now();
     this.anchorWall = Date.now();
     this.rate = 0;
+    this.onChange?.();
   }
 
   /** Wall milliseconds until the clock reaches launch time `atMs` (∞ when stopped). */

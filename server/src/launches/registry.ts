@@ -35,6 +35,8 @@ export interface RegistryEvents {
   committed: (runtime: LaunchRuntime, events: readonly LaunchEvent[]) => void;
   /** Decided facts were dropped (a failed write): screens must take a fresh snapshot. */
   rolledBack: (runtime: LaunchRuntime) => void;
+  /** A launch's clock changed speed or position, or a simulation began or ceased driving it. */
+  timing: (runtime: LaunchRuntime) => void;
 }
 
 export function newId(): string {
@@ -51,6 +53,7 @@ export class LaunchRegistry {
   private listeners: { [K in keyof RegistryEvents]: RegistryEvents[K][] } = {
     committed: [],
     rolledBack: [],
+    timing: [],
   };
   /** Set once `load` finished: launches loaded later were created by another instance. */
   private loaded = false;
@@ -167,6 +170,9 @@ export class LaunchRegistry {
   private watch(rt: LaunchRuntime): LaunchRuntime {
     rt.onRolledBack = (r) => {
       for (const fn of this.listeners.rolledBack) fn(r);
+    };
+    rt.onTiming = (r) => {
+      for (const fn of this.listeners.timing) fn(r);
     };
     return rt;
   }

@@ -34,8 +34,8 @@ export class LaunchRuntime {
   private inFlight = 0;
   /** Appends not yet durable. */
   private readonly pending = new Set<Promise<void>>();
-  /** Set while a simulation feeds and ticks this launch. */
-  driven = false;
+  private drivenNow = false;
+  private clockNow!: LaunchClock;
   /** The store may hold events this instance has not folded (a conflict, an ambiguous failure). */
   private needsSync = false;
   private syncing: Promise<void> | null = null;
@@ -45,12 +45,38 @@ export class LaunchRuntime {
   constructor(
     readonly id: string,
     events: LaunchEvent[],
-    public clock: LaunchClock,
+    clock: LaunchClock,
     private readonly store: EventStore,
     private readonly onCommitted: CommittedListener,
   ) {
     this.events = events;
     this.state = LaunchRuntime.fold(events);
+    this.clock = clock;
+  }
+
+  /** Told when what drives this launch's clock changes (speed, position, a simulation driving it). */
+  onTiming: ((runtime: LaunchRuntime) => void) | null = null;
+
+  /** Set while a simulation feeds and ticks this launch. */
+  get driven(): boolean {
+    return this.drivenNow;
+  }
+
+  set driven(driven: boolean) {
+    if (driven === this.drivenNow) return;
+    this.drivenNow = driven;
+    this.onTiming?.(this);
+  }
+
+  get clock(): LaunchClock {
+    return this.clockNow;
+  }
+
+  set clock(clock: LaunchClock) {
+    if (this.clockNow) this.clockNow.onChange = null;
+    this.clockNow = clock;
+    clock.onChange = () => this.onTiming?.(this);
+    this.onTiming?.(this);
   }
 
   static fold(events: readonly LaunchEvent[]): LaunchState {

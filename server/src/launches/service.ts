@@ -17,6 +17,7 @@ import {
   type RunSheetTaskInput,
   type RunSheetTick,
   type RunSheetTask,
+  feedChangesAtMs,
   feedState,
   resolveRunSheet,
 } from '@warroom/shared';
@@ -29,6 +30,7 @@ import {
   acknowledgeIncidentCommand,
   createLaunch,
   ingest,
+  nextTickMs,
   recordDelivery,
   routeNotification,
   simulationStep,
@@ -43,6 +45,14 @@ import type { AuditLog } from '../accounts/audit';
 import { HttpError, notFound } from '../http-errors';
 import { type LaunchRegistry, newId, tickLease } from './registry';
 import type { Decide, LaunchRuntime } from './runtime';
+import { DueQueue } from './due-queue';
+
+/** A launch due but not ours to tick now (another instance's lease, a catch-up running, a failed write): asked again after this. */
+export const TICK_RETRY_MS = 250;
+/** The safety net: every launch's due time is worked out afresh this often, so a missed re-arm only delays. */
+export const SWEEP_MS = 5_000;
+/** Launches handled per turn of the event loop, when many are due at once. */
+export const DUE_BATCH = 64;
 
 /** Who asked for a command: the audit trail's name, and the person's name shown on what they did. */
 export interface Actor {
@@ -85,7 +95,11 @@ export interface CommandRun {
 type CommandListener = (run: CommandRun) => void;
 
 export class LaunchService {
-  private ticker: NodeJS.Timeout | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  /** Launches by the wall-clock instant their clock next needs acting on (nextTickMs, feed changes). */
+  private readonly due = new DueQueue<string>((id) => this.onDue(id), DUE_BATCH);
+  /** Launches whose `tick` command is running (re-armed when it ends). */
+  private readonly ticking = new Set<string>();
   private lastFeed = new Map<string, string>();
   private feedListeners: FeedListener[] = [];
   private commandListeners: CommandListener[] = [];
@@ -379,11 +393,20 @@ export class LaunchService {
     }));
   }
 
-  /** Lets every launch's clock act: grace deadlines, escalations, feed liveness. */
-  startTicking(intervalMs = 250): void {
-    if (this.ticker) return;
-    this.ticker = setInterval(() => this.tickAll(), intervalMs);
-    this.ticker.unref();
+  /**
+   * Lets every launch's clock act — grace deadlines, escalations, feed liveness — each launch only
+   * when it is due (engine `nextTickMs`, shared `feedChangesAtMs`), re-armed after every commit
+   * (its own, or caught up from another instance), every rollback and every change of its clock.
+   * Every SWEEP_MS all due times are worked out afresh, so a missed re-arm only delays.
+   */
+  startTicking(): void {
+    if (this.sweeper) return;
+    this.registry.on('committed', (rt) => this.arm(rt));
+    this.registry.on('rolledBack', (rt) => this.arm(rt));
+    this.registry.on('timing', (rt) => this.arm(rt));
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+    for (const rt of this.registry.all()) this.arm(rt);
   }
 
   onFeed(fn: FeedListener): void {
@@ -395,35 +418,122 @@ export class LaunchService {
     this.commandListeners.push(fn);
   }
 
-  tickAll(): void {
+  /** Launches waiting in the scheduler (metrics, tests). */
+  get scheduled(): number {
+    return this.due.size;
+  }
+
+  /** The wall-clock instant `launchId` is next due in the scheduler, if it waits. */
+  dueAt(launchId: string): number | undefined {
+    return this.due.dueAt(launchId);
+  }
+
+  /**
+   * Whether this instance ticks `rt` now. A running simulation ticks its own launch, in step with
+   * the readings it feeds. With several instances, only the holder of the launch's tick lease ticks
+   * it (another instance that ticked would only lose the offset race), never a copy of a simulation
+   * driven elsewhere, and never while this copy is catching up.
+   */
+  private mine(rt: LaunchRuntime): boolean {
+    if (rt.driven) return false;
     const leases = this.registry.leases;
-    for (const rt of this.registry.all()) {
-      // A running simulation ticks its own launch, in step with the readings it feeds. With
-      // several instances, only the holder of the launch's tick lease ticks it (another instance
-      // that ticked would only lose the offset race), never a copy of a simulation driven
-      // elsewhere, and never while this copy is catching up.
-      const mine = !leases || (leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
-      if (!rt.driven && mine) void this.tickOne(rt);
-      const feed = feedState(rt.state, rt.clock.now());
-      if (this.lastFeed.get(rt.id) !== feed) {
-        this.lastFeed.set(rt.id, feed);
-        for (const fn of this.feedListeners) fn(rt);
+    return !leases || (leases.holds(tickLease(rt.id)) && !rt.state.simulation?.running && !rt.stale);
+  }
+
+  /**
+   * The wall-clock instant `rt` next needs its clock acted on: its feed state's next change and,
+   * unless a simulation drives it or its tick is running, `tick`'s next record. Now when either is
+   * due already (also on a clock standing still).
+   */
+  private wallDue(rt: LaunchRuntime, withTick = true): number {
+    const now = rt.clock.now();
+    const wall = Date.now();
+    if (this.lastFeed.get(rt.id) !== feedState(rt.state, now)) return wall;
+    let at = feedChangesAtMs(rt.state, now) ?? Infinity;
+    if (withTick && !rt.driven && !this.ticking.has(rt.id))
+      at = Math.min(at, nextTickMs(rt.state, now) ?? Infinity);
+    if (at === Infinity) return Infinity;
+    if (at <= now) return wall;
+    // The wall clock read after the delay (which reads it too): never a millisecond early.
+    const delay = rt.clock.wallDelayUntil(at);
+    return Date.now() + delay;
+  }
+
+  private arm(rt: LaunchRuntime): void {
+    if (!this.sweeper) return;
+    this.due.set(rt.id, this.wallDue(rt));
+  }
+
+  /** A launch is due: tick it when `tick` would record something and it is ours; tell screens of a feed change. */
+  private onDue(id: string): void {
+    const rt = this.registry.get(id);
+    if (!rt) return;
+    const now = rt.clock.now();
+    let started = false;
+    let blocked = false;
+    if (!rt.driven && !this.ticking.has(id)) {
+      const at = nextTickMs(rt.state, now);
+      if (at !== null && at <= now) {
+        if (this.mine(rt)) {
+          started = true;
+          void this.tickOne(rt);
+        } else blocked = true;
       }
     }
+    const feed = feedState(rt.state, rt.clock.now());
+    if (this.lastFeed.get(id) !== feed) {
+      this.lastFeed.set(id, feed);
+      for (const fn of this.feedListeners) fn(rt);
+    }
+    if (started) return; // re-armed when the tick ends
+    // Never due again at once from here: a blocked launch (or a clock that moved under us) is
+    // asked again after a pause, so no launch can spin the scheduler.
+    const next = this.wallDue(rt, !blocked);
+    const pause = Date.now() + TICK_RETRY_MS;
+    this.due.set(id, next > Date.now() ? (blocked ? Math.min(pause, next) : next) : pause);
   }
 
   private async tickOne(rt: LaunchRuntime): Promise<void> {
+    this.ticking.add(rt.id);
+    let recorded = -1;
     try {
-      await this.run('tick', rt, (state, now) => ({ events: tick(state, now), result: undefined }));
+      recorded = await this.run('tick', rt, (state, now) => {
+        const events = tick(state, now);
+        return { events, result: events.length };
+      });
     } catch (e) {
       this.log.error({ err: e, launchId: rt.id }, 'could not record clock-driven facts; will retry');
+    } finally {
+      this.ticking.delete(rt.id);
+    }
+    if (!this.sweeper) return;
+    const next = this.wallDue(rt);
+    // A failed write, or a tick that found nothing after all (decided on a state caught up
+    // meanwhile): asked again after a pause, never in a loop.
+    const retry = recorded <= 0 && next <= Date.now();
+    this.due.set(rt.id, retry ? Date.now() + TICK_RETRY_MS : next);
+  }
+
+  /** The safety net: every launch's due time afresh, a slice per turn of the event loop. */
+  private async sweep(): Promise<void> {
+    const all = this.registry.all();
+    for (let i = 0; i < all.length; i += DUE_BATCH * 4) {
+      if (!this.sweeper) return;
+      for (const rt of all.slice(i, i + DUE_BATCH * 4)) {
+        const at = this.wallDue(rt);
+        const armed = this.due.dueAt(rt.id) ?? Infinity;
+        // Only ever earlier: what the scheduler waits for is never put off here.
+        if (at < armed) this.due.set(rt.id, at);
+      }
+      await new Promise((r) => setImmediate(r));
     }
   }
 
   /** Stops the clock and waits for the commands still running, so what they decided is stored. */
   async close(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = null;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    this.due.close();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 }

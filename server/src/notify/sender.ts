@@ -76,6 +76,7 @@ export class NotificationSender {
   private timer: NodeJS.Timeout | null = null;
   private busy = new Set<string>();
   private pumping = false;
+  private scheduled = false;
   private again = false;
   private sentAt = new Map<string, number[]>();
   private blockedUntil = new Map<string, number>();
@@ -104,8 +105,25 @@ export class NotificationSender {
     this.listeners.push(fn);
   }
 
-  /** Looks at the outbox now (a command just decided a message). */
+  /**
+   * Looks at the outbox at the next turn of the event loop (a command just decided a message): the
+   * commits of one turn — thousands of launches raising alerts at one deadline — share one look.
+   */
   poke(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.look();
+    });
+  }
+
+  private look(): void {
     if (this.closed) return;
     if (this.pumping) {
       this.again = true;
@@ -147,11 +165,14 @@ export class NotificationSender {
   private async pump(): Promise<void> {
     const now = Date.now();
     const pending = new Map<string, Pending[]>();
+    // With no channel on there is nothing to route (route() would decide nothing): the outbox of
+    // thousands of launches is not walked message by message on every look.
+    const routing = this.channels.list().some((c) => c.enabled);
     for (const rt of this.registry.all()) {
       if (!this.mine(rt)) continue;
       for (const n of [...rt.state.notifications.values()]) {
         if (n.channels === null) {
-          await this.route(rt, n.due.key);
+          if (routing) await this.route(rt, n.due.key);
           continue;
         }
         for (const c of n.channels) {

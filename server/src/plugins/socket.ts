@@ -57,6 +57,8 @@ declare module 'fastify' {
 
 type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** Clock pushes (or sockets' budget checks) per turn of the event loop in the once-a-second round. */
+const CLOCK_SLICE = 200;
 /** Beyond this many missed events a snapshot is cheaper than the catch-up (sent page by page). */
 const MAX_CATCH_UP_EVENTS = 5000;
 const INBOX = 'inbox';
@@ -458,12 +460,21 @@ export default fp(
     });
 
     // The launch clock for screens: once a second to every watched launch. And every socket's
-    // memory budget: a connection that stopped reading while pushes piled up is dropped.
-    const clockTimer = setInterval(() => {
-      for (const socket of io.sockets.sockets.values())
+    // memory budget: a connection that stopped reading while pushes piled up is dropped. Thousands
+    // of launches and sockets are walked a slice per turn of the event loop, so the second's work
+    // never holds it in one block.
+    let clockRound: Promise<void> | null = null;
+    let closing = false;
+    const clockPushes = async () => {
+      let n = 0;
+      const turn = async () => {
+        if (++n % CLOCK_SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+        return !closing;
+      };
+      for (const socket of [...io.sockets.sockets.values()]) {
         if (bufferedBytes(socket) > SOCKET_BUFFER_BUDGET_BYTES) drop(socket, 'memory_budget');
-      snapshots.sweep();
-      refusals.sweep();
+        if (!(await turn())) return;
+      }
       for (const rt of registry.all()) {
         const room = launchRoom(rt.id);
         if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
@@ -473,7 +484,14 @@ export default fp(
           now: new Date(rt.clock.now()).toISOString(),
           speed: rt.clock.speed,
         });
+        if (!(await turn())) return;
       }
+    };
+    const clockTimer = setInterval(() => {
+      snapshots.sweep();
+      refusals.sweep();
+      // A round still going (a loaded second) is not doubled.
+      clockRound ??= clockPushes().finally(() => (clockRound = null));
       // Each group wall hears all its launches' clocks in one push.
       for (const group of app.groups.list()) {
         const room = groupRoom(group.id);
@@ -503,6 +521,7 @@ export default fp(
     // clients to leave. A command a socket started still finishes and is stored; only its answer
     // is lost, and the client's resubscription brings the facts.
     app.addHook('preClose', async () => {
+      closing = true;
       clearInterval(clockTimer);
       io.engine.close();
     });
