@@ -86,6 +86,13 @@ function syncGroup(groupId: string): void {
         if (s.connected) setTimeout(() => syncGroup(groupId), 1000);
         return;
       }
+      // Refused for now (its answer still on its way, or the screens of its token asked for more
+      // snapshots than the server builds at once — a fleet of walls after a restart): ask again.
+      if (!r.ok && (r.error.code === 'subscription_in_flight' || r.error.code === 'rate_limited')) {
+        groupSyncAgain.delete(groupId);
+        if (s.connected) setTimeout(() => syncGroup(groupId), 1000);
+        return;
+      }
       if (!r.ok) store().setGroupError(groupId, r.error.message);
       else {
         groupLaunches.set(groupId, r.data.group.launchIds);

@@ -9,12 +9,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  GroupView,
-  Launch,
-  LaunchSnapshot,
-  ServerToClientEvents,
+import {
+  type AckEnvelope,
+  type ClientToServerEvents,
+  type GroupView,
+  type Launch,
+  type LaunchSnapshot,
+  MAX_GROUP_LAUNCHES,
+  type ServerToClientEvents,
 } from '@warroom/shared';
 import {
   adminSession,
@@ -307,5 +309,64 @@ describe.skipIf(!canRunBrowser)('the group wall', () => {
     const incident = (snap.incidents ?? []).find((i) => i.status === 'open' && i.severity === 'critical')!;
     await api(server.url, 'POST', `/api/incidents/${incident.id}/ack`, { action: '直通车加价' });
     await expect.poll(() => playlist.getAttribute('data-item'), { timeout: 15_000 }).toBe('group');
+  }, 90_000);
+
+  it('a wall refused for now (its token’s screens asked for too many snapshots at once) asks again and comes up', async () => {
+    // A fleet of walls on one screen token, all asking for a 50-launch group at once (each whole
+    // answer draws 50 of the token's 1,000 snapshots, 100 more a second): while they keep asking,
+    // the TV's own ask is refused.
+    const launches: Launch[] = [];
+    for (let i = 0; i < MAX_GROUP_LAUNCHES; i++)
+      launches.push(await createLaunch(server.url, `第 ${i + 1} 场`, 10));
+    const view = await api<GroupView>(server.url, 'POST', '/api/groups', {
+      name: '整点 50 场',
+      launchIds: launches.map((l) => l.id),
+    });
+    const token = await api<{ token: string }>(server.url, 'POST', '/api/tokens', {
+      name: 'fleet',
+      scope: 'screen',
+    });
+    const fleet = await Promise.all(
+      Array.from({ length: 25 }, async () => {
+        const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, {
+          transports: ['websocket'],
+          forceNew: true,
+          auth: { token: token.token },
+        });
+        sockets.push(s);
+        await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+        return s;
+      }),
+    );
+    let asking = true;
+    const refusals: number[] = [];
+    const asked = Promise.all(
+      fleet.map(async (s) => {
+        while (asking) {
+          const r = (await s.emitWithAck('group:subscribe', {
+            groupId: view.group.id,
+          })) as AckEnvelope<unknown>;
+          if (!r.ok) {
+            expect(r.error.code).toBe('rate_limited');
+            refusals.push(Date.now());
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }),
+    );
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    contexts.push(context);
+    const tv = await context.newPage();
+    await tv.goto(`${server.url}/wall/${view.group.id}?token=${token.token}`);
+    // The TV's page is up and asking; the fleet goes on a little longer, then gets its answers.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    asking = false;
+    await asked;
+    expect(refusals.filter((t) => t > Date.now() - 1500).length).toBeGreaterThan(0);
+    const root = tv.getByTestId('group-wall');
+    await expect
+      .poll(() => root.getAttribute('data-tiles'), { timeout: 20_000 })
+      .toBe(String(MAX_GROUP_LAUNCHES));
+    expect(await tv.getByTestId('group-tile').count()).toBeGreaterThan(0);
   }, 90_000);
 });
