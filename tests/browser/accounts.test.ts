@@ -227,7 +227,9 @@ describe.skipIf(!canRunBrowser)('accounts, kiosk tokens and imports in the brows
     await admin.waitForTimeout(600);
     await admin.screenshot({ path: screenshotPath('admin-forecast-csv.png') });
     await admin.getByTestId('create-launch').click();
-    await expect.poll(() => text(admin, 'admin-message')).toContain('已创建');
+    // A round trip to the server and back into the page: vitest's 1 s default is less than the whole
+    // suite's load can take on two cores.
+    await expect.poll(() => text(admin, 'admin-message'), { timeout: 15_000 }).toContain('已创建');
     const launches = await api<{ id: string; name: string }[]>(server.url, 'GET', '/api/launches');
     const created = launches.find((l) => l.name === '双12 预售 · 20:00 场')!;
     const { launch: saved } = await api<{ launch: Launch }>(
