@@ -12,6 +12,7 @@ import type {
   Launch,
   LaunchInput,
   LaunchReview,
+  SavedLaunchAnswer,
   LaunchSnapshot,
   LaunchSnapshotAnswer,
   LaunchSummary,
@@ -59,10 +60,19 @@ export function requestHeaders(): Record<string, string> {
   return { ...kioskHeaders(), 'accept-language': ACCEPT_LANGUAGE[useStore.getState().ui.lang] };
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { ...requestHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...requestHeaders(),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -85,7 +95,9 @@ export interface ForecastPreviewPoint {
 
 export const api = {
   launches: () => request<LaunchSummary[]>('GET', '/api/launches'),
-  createLaunch: (input: LaunchInput) => request<Launch>('POST', '/api/launches', input),
+  /** The new launch without its per-minute curves (a year-long one's are tens of megabytes). */
+  createLaunch: (input: LaunchInput) =>
+    request<SavedLaunchAnswer>('POST', '/api/launches', input, { prefer: 'return=minimal' }),
   /** Replaces a launch's settings (a whole LaunchInput); the server re-evaluates its alerts. */
   updateLaunch: (launchId: string, input: LaunchInput) =>
     request<Launch>('PUT', `/api/launches/${encodeURIComponent(launchId)}`, input),

@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -151,7 +151,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const launch = await json<{ id: string }>(`${base}/api/launches`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      // The planner's form asks for the saved launch without its curves (tens of MB for a year).
+      headers: { 'content-type': 'application/json', cookie, prefer: 'return=minimal' },
       body: JSON.stringify({
         name: 'bench: a year of minutes',
         startAt: new Date(startMs).toISOString(),
@@ -161,6 +162,10 @@ async function main(): Promise<void> {
       }),
     });
     const createMs = performance.now() - t0;
+    const createdLogBytes = (await stat(join(dir, 'data', 'launches', `${launch.id}.jsonl`))).size;
+    const headBytes = Buffer.byteLength(
+      await fetch(`${base}/api/launches/${launch.id}`, { headers: { cookie } }).then((r) => r.text()),
+    );
 
     const file = join(dir, 'year.csv');
     const size = await writeYear(file, startMs);
@@ -191,6 +196,9 @@ async function main(): Promise<void> {
       logMiB: +(logBytes / 1024 / 1024).toFixed(1),
       serverPeakRssMiB: server.pid ? await peakRssMiB(server.pid) : null,
       createLaunchSeconds: +(createMs / 1000).toFixed(2),
+      createdLogKiB: Math.round(createdLogBytes / 1024),
+      getWithoutCurveKiB: +(headBytes / 1024).toFixed(1),
+      loadAverage: loadavg().map((x) => +x.toFixed(2)),
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.version}`,
     };
     if (values.json) console.log(JSON.stringify(result));
@@ -201,8 +209,10 @@ async function main(): Promise<void> {
           `log ${result.logMiB} MiB, server peak RSS ${result.serverPeakRssMiB} MiB`,
       );
       console.log(
-        `(creating the year-long launch took ${result.createLaunchSeconds} s; machine: ${result.machine})`,
+        `creating the year-long launch: ${result.createLaunchSeconds} s (target ≤ 0.5 s), its log ${result.createdLogKiB} KiB ` +
+          `(target ≤ 5 MB), GET of it without the curve ${result.getWithoutCurveKiB} KiB (target ≤ 50 KB)`,
       );
+      console.log(`machine: ${result.machine}; load average ${result.loadAverage.join(' ')}`);
     }
     if (importMs > 5000) process.exitCode = 1;
   } finally {

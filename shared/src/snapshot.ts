@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Alert } from './alert';
 import { Incident } from './incident';
 import { CheckpointResult } from './checkpoint';
-import { FeedState, ForecastMinute, Launch } from './launch';
+import { FeedState, ForecastMinute, Launch, LaunchWarning } from './launch';
 import { Reading } from './reading';
 import { RunSheetTick } from './runsheet';
 
@@ -54,6 +54,16 @@ export const LaunchSnapshotAnswer = LaunchSnapshot.extend({
   launch: LaunchHead.extend({ forecast: z.array(ForecastMinute).optional() }),
 });
 export type LaunchSnapshotAnswer = z.infer<typeof LaunchSnapshotAnswer>;
+
+/**
+ * What `POST /api/launches` and `PUT /api/launches/:id` answer: the saved launch (with `warnings`
+ * when there is something to look at again); with `Prefer: return=minimal`, without its curves.
+ */
+export const SavedLaunchAnswer = LaunchHead.extend({
+  forecast: z.array(ForecastMinute).optional(),
+  warnings: z.array(LaunchWarning).optional(),
+});
+export type SavedLaunchAnswer = z.infer<typeof SavedLaunchAnswer>;
 
 /** The most minutes `GET /api/launches/:id/forecast` serves at once (a week). */
 export const FORECAST_RANGE_MAX = 7 * 24 * 60;

@@ -324,11 +324,9 @@ describe('kill -9 at random moments, twenty times', () => {
       server = await startServer(dataDir);
       for (const launchId of [live.id, simLaunchId]) {
         // The log first: the launch's state can only be as far along or further.
-        const events = (
-          (await call(server, admin, 'GET', `/api/launches/${launchId}/events`)).body as {
-            events: LaunchEvent[];
-          }
-        ).events;
+        const page = await call(server, admin, 'GET', `/api/launches/${launchId}/events`);
+        expect(page.status, `round ${round}: ${JSON.stringify(page.body)}`).toBe(200);
+        const { events } = page.body as { events: LaunchEvent[] };
         const snap = (await call(server, admin, 'GET', `/api/launches/${launchId}?include=forecast`))
           .body as LaunchSnapshot;
         const what = `round ${round}, ${launchId === live.id ? 'pushed' : 'simulated'} launch`;

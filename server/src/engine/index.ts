@@ -5,7 +5,7 @@
  * Code outside the engine imports it through this index only.
  */
 export { createLaunch } from './launch';
-export { resolveForecast, templateForecast, templateWeight, cumulative } from './forecast';
+export { resolveForecast, templateForecast, templatePreheat, templateWeight, cumulative } from './forecast';
 export type { ForecastMinute } from './forecast';
 export {
   alertId,

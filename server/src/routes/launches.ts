@@ -1,5 +1,5 @@
 /** Launches: list, create, read one. Routes translate HTTP to engine and registry calls, nothing more. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   EVENTS_PAGE_MAX,
   LaunchInput,
@@ -11,7 +11,8 @@ import {
   MAX_DURATION_MINUTES,
   DEFAULT_DURATION_MINUTES,
   type Lang,
-  SavedLaunch,
+  type SavedLaunch,
+  SavedLaunchAnswer,
   launchWarnings,
   summary,
   toSnapshot,
@@ -38,6 +39,8 @@ const ForecastPreviewInput = z.strictObject({
   durationMinutes: z.number().int().min(1).max(MAX_DURATION_MINUTES).optional(),
   targets: Targets,
 });
+/** `Prefer: return=minimal` (RFC 7240): answer the saved launch without its per-minute curves. */
+const PreferHeaders = z.object({ prefer: z.string().optional() });
 const SnapshotQuery = z.object({
   /** `forecast`: the launch's whole per-minute curve too (without it, the launch without it). */
   include: z.enum(['forecast']).optional(),
@@ -80,10 +83,12 @@ const docs = {
   list: { summary: 'Every launch, latest 开团 first', tags, response: { 200: z.array(LaunchSummary) } },
   create: {
     summary: 'Create a launch',
-    description: '`forecast` is per-minute points or `{ "template": { "uv", "units", "gmv" } }`.',
+    description:
+      '`forecast` is per-minute points or `{ "template": { "uv", "units", "gmv" } }`. The answer is the saved launch with its curves; with `Prefer: return=minimal`, without them (`Preference-Applied: return=minimal`).',
     tags,
     body: LaunchInput,
-    response: { 201: SavedLaunch },
+    headers: PreferHeaders,
+    response: { 201: SavedLaunchAnswer },
   },
   update: {
     summary: "Replace a launch's settings (checkpoints and alerts are re-evaluated)",
@@ -91,7 +96,8 @@ const docs = {
     tags,
     params: IdParams,
     body: LaunchInput,
-    response: { 200: SavedLaunch, 409: errorResponse(409) },
+    headers: PreferHeaders,
+    response: { 200: SavedLaunchAnswer, 409: errorResponse(409) },
   },
   get: {
     summary: 'A launch as a screen draws it',
@@ -132,6 +138,31 @@ function withWarnings(launch: Launch, lang: Lang): SavedLaunch {
   return warnings.length > 0 ? { ...launch, warnings } : launch;
 }
 
+/**
+ * The saved launch as answered: whole, or — when the request says `Prefer: return=minimal`
+ * (RFC 7240) — without its per-minute curves, which for a year-long launch are tens of megabytes
+ * the planner's form does not need back (`GET /api/launches/:id/forecast` serves them).
+ */
+function answerSaved(req: FastifyRequest, reply: FastifyReply, launch: Launch): SavedLaunchAnswer {
+  const saved = withWarnings(launch, languageOf(req));
+  if (!prefersMinimal(req.headers.prefer)) return saved;
+  void reply.header('preference-applied', 'return=minimal');
+  const { forecast: _f, preheatForecast: _p, ...head } = saved;
+  return head;
+}
+
+/** Whether a Prefer header (RFC 7240: preferences separated by commas, parameters by `;`) asks for return=minimal. */
+function prefersMinimal(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return values.some((v) =>
+    v.split(',').some((pref) => {
+      const [token] = pref.split(';');
+      const [name, value] = (token ?? '').split('=').map((x) => x.trim().toLowerCase());
+      return name === 'return' && (value === 'minimal' || value === '"minimal"');
+    }),
+  );
+}
+
 export const launchRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/launches', { config: { access: 'read' }, schema: docs.list }, async () =>
     app.registry
@@ -144,7 +175,7 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
     const input = parseInput(LaunchInput, req.body, 'launch');
     const launch = await app.launches.create(input, actorOf(req.principal));
     // Saved all the same; the planner is told what to look at again (stock under 3× the plan).
-    return reply.status(201).send(withWarnings(launch, languageOf(req)));
+    return reply.status(201).send(answerSaved(req, reply, launch));
   });
 
   /**
@@ -153,12 +184,12 @@ export const launchRoutes: FastifyPluginAsync = async (app) => {
    * own editor). The engine re-evaluates the checkpoints and alerts under the new settings, and
    * refuses (409) moving 开团 or the zone, or cutting minutes off, once readings are in.
    */
-  app.put('/api/launches/:id', { config: { access: 'admin' }, schema: docs.update }, async (req) => {
+  app.put('/api/launches/:id', { config: { access: 'admin' }, schema: docs.update }, async (req, reply) => {
     const { id } = parseInput(IdParams, req.params, 'path');
     app.launches.runtime(id); // 404 before the body's 400
     const input = parseInput(LaunchInput, req.body, 'launch');
     const launch = await app.launches.update(id, input, actorOf(req.principal));
-    return withWarnings(launch, languageOf(req));
+    return answerSaved(req, reply, launch);
   });
 
   app.get('/api/launches/:id', { config: { access: 'read' }, schema: docs.get }, async (req) => {

@@ -7,6 +7,7 @@ import { mkdir, open, readdir, readFile, stat, writeFile, type FileHandle } from
 import { join } from 'node:path';
 import type { LaunchEvent } from '@warroom/shared';
 import { CorruptLogError, type EventStore, StorageUnavailableError, type StoreProblem } from './event-store';
+import { compactEvent, expandEvent } from './forecast-block';
 
 const LAUNCH_ID = /^[a-z0-9]{4,40}$/;
 
@@ -111,6 +112,16 @@ export class JsonlLogStore<E extends { offset: number }> {
     await mkdir(this.dir, { recursive: true });
   }
 
+  /** A log line of an entry (JSON); a store of one kind of log may keep its entries more compactly. */
+  protected encode(entry: E): string {
+    return JSON.stringify(entry);
+  }
+
+  /** The entry of a log line; throws on a line that cannot be read. */
+  protected decode(line: string): E {
+    return JSON.parse(line) as E;
+  }
+
   private path(launchId: string): string {
     if (!LAUNCH_ID.test(launchId)) throw new Error(`bad launch id ${launchId}`);
     return join(this.dir, `${launchId}.jsonl`);
@@ -148,15 +159,23 @@ export class JsonlLogStore<E extends { offset: number }> {
       start = nl + 1;
       let event: E;
       try {
-        event = JSON.parse(line) as E;
-      } catch {
-        if (start >= text.length && tail.length === 0) {
+        event = this.decode(line);
+      } catch (e) {
+        // A line that is JSON but whose content cannot be read (a damaged forecast block) was
+        // written whole: that is damage, not a write cut off.
+        const torn = e instanceof SyntaxError;
+        if (torn && start >= text.length && tail.length === 0) {
           // A complete-looking last line that does not parse is a torn write too.
           goodEnd -= Buffer.byteLength(line, 'utf8') + 1;
           problems.push(await this.saveTorn(launchId, Buffer.from(line + '\n', 'utf8'), goodEnd));
           break;
         }
-        throw new CorruptLogError(launchId, `${path} line ${lineNo} is not valid JSON`);
+        throw new CorruptLogError(
+          launchId,
+          torn
+            ? `${path} line ${lineNo} is not valid JSON`
+            : `${path} line ${lineNo} cannot be read: ${(e as Error).message}`,
+        );
       }
       if (event.offset !== events.length + 1)
         throw new CorruptLogError(
@@ -193,7 +212,7 @@ export class JsonlLogStore<E extends { offset: number }> {
   async append(launchId: string, events: readonly E[]): Promise<void> {
     if (events.length === 0) return;
     let data = '';
-    for (const e of events) data += JSON.stringify(e) + '\n';
+    for (const e of events) data += this.encode(e) + '\n';
     const writer = await this.writer(launchId);
     await writer.append(data, events[0]!.offset, events[events.length - 1]!.offset);
   }
@@ -259,5 +278,14 @@ export class FileEventStore extends JsonlLogStore<LaunchEvent> implements EventS
 
   constructor(dataDir: string) {
     super(dataDir, 'launches');
+  }
+
+  /** A launch's per-minute curves are kept as compact blocks (forecast-block.ts). */
+  protected override encode(event: LaunchEvent): string {
+    return JSON.stringify(compactEvent(event));
+  }
+
+  protected override decode(line: string): LaunchEvent {
+    return expandEvent(JSON.parse(line) as LaunchEvent);
   }
 }

@@ -21,6 +21,7 @@ import {
   StorageUnavailableError,
   type StoreProblem,
 } from './event-store';
+import { compactEvent, expandEvent } from './forecast-block';
 
 /** Fail fast: a request never waits on a Redis that is not there. */
 export function redisOptions(extra: RedisOptions = {}): RedisOptions {
@@ -144,6 +145,16 @@ export class RedisLogStore<E extends { offset: number }> {
     await waitReady(this.redis);
   }
 
+  /** An entry as its stream holds it (JSON); a store of one kind of log may keep entries more compactly. */
+  protected encode(entry: E): string {
+    return JSON.stringify(entry);
+  }
+
+  /** The entry a stream held; throws on one that cannot be read. */
+  protected decode(raw: string): E {
+    return JSON.parse(raw) as E;
+  }
+
   async listLaunches(): Promise<string[]> {
     const ids = await this.call(() => this.redis.smembers(this.indexKey));
     return ids.sort();
@@ -166,9 +177,9 @@ export class RedisLogStore<E extends { offset: number }> {
         const expected = after + out.length + 1;
         let event: E;
         try {
-          event = JSON.parse(json ?? '') as E;
-        } catch {
-          throw new CorruptLogError(id, `${key} entry ${entryId} is not valid JSON`);
+          event = this.decode(json ?? '');
+        } catch (e) {
+          throw new CorruptLogError(id, `${key} entry ${entryId} cannot be read: ${(e as Error).message}`);
         }
         if (event.offset !== expected || !entryId.startsWith(`${expected}-`))
           throw new CorruptLogError(
@@ -194,7 +205,7 @@ export class RedisLogStore<E extends { offset: number }> {
     const token = randomBytes(6).toString('base64url');
     this.tails.set(id, { last, token });
     const args: string[] = [id, String(first), expect, token, this.channel, this.origin];
-    for (const e of events) args.push(JSON.stringify(e));
+    for (const e of events) args.push(this.encode(e));
     try {
       await this.redis.warroomAppend(key, this.indexKey, ...args);
     } catch (e) {
@@ -236,5 +247,14 @@ export class RedisEventStore extends RedisLogStore<LaunchEvent> implements Event
 
   constructor(redis: Redis, prefix = 'warroom:', origin = '-') {
     super(redis, prefix, 'log', `${prefix}launches`, origin);
+  }
+
+  /** A launch's per-minute curves are kept as compact blocks (forecast-block.ts). */
+  protected override encode(event: LaunchEvent): string {
+    return JSON.stringify(compactEvent(event));
+  }
+
+  protected override decode(raw: string): LaunchEvent {
+    return expandEvent(JSON.parse(raw) as LaunchEvent);
   }
 }
