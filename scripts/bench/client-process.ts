@@ -66,14 +66,15 @@ export class Child {
 
 /**
  * Asks every child for the arrival times of `key` (waiting up to `timeoutMs` for all its clients)
- * and returns them as milliseconds after `t0`, with how many clients saw nothing.
+ * and returns them as milliseconds after `t0`, all together and per child, with how many clients
+ * saw nothing.
  */
 export async function collectArrivals(
   children: Child[],
   key: number,
   t0: number,
   timeoutMs: number,
-): Promise<{ deltas: number[]; missing: number }> {
+): Promise<{ deltas: number[]; perChild: number[][]; missing: number }> {
   const replies = await Promise.all(
     children.map((c) => {
       const p = c.next('arrivals', timeoutMs + 5000, (m) => m.key === key);
@@ -81,8 +82,10 @@ export async function collectArrivals(
       return p;
     }),
   );
+  const perChild = replies.map((r) => r.times.map((t) => t - t0));
   return {
-    deltas: replies.flatMap((r) => r.times.map((t) => t - t0)),
+    deltas: perChild.flat(),
+    perChild,
     missing: replies.reduce((s, r) => s + r.missing, 0),
   };
 }

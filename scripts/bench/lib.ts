@@ -11,6 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { SERVER_ARGS, SERVER_TS_ARGS } from '../server-args.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,15 +59,26 @@ export function onCleanup(fn: Cleanup): void {
   cleanups.push(fn);
 }
 
-export async function cleanupAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop()!;
-    try {
-      await fn();
-    } catch (e) {
-      console.error('cleanup failed:', (e as Error).message);
+let cleaning: Promise<void> | undefined;
+
+/**
+ * Runs the cleanups, last registered first. A call while they run (Ctrl-C during a failing bench's
+ * own cleanup) waits for the same run, so neither caller exits while the other is mid-way.
+ */
+export function cleanupAll(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const fn = cleanups.pop()!;
+      try {
+        await fn();
+      } catch (e) {
+        console.error('cleanup failed:', (e as Error).message);
+      }
     }
-  }
+  })().finally(() => {
+    cleaning = undefined;
+  });
+  return cleaning;
 }
 
 export async function tempDir(prefix: string): Promise<string> {
@@ -97,6 +109,31 @@ export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<vo
   clearTimeout(timer);
 }
 
+/**
+ * Runs a bench's `main` as a script: Ctrl-C (SIGINT) and SIGTERM tear everything down and exit 130,
+ * a run still going after `hardLimitMs` is torn down and exits 1, a failure is printed and sets
+ * the exit code, and the cleanups run in every case.
+ */
+export async function runBench(name: string, hardLimitMs: number, main: () => Promise<void>): Promise<void> {
+  const hardStop = setTimeout(() => {
+    console.error(`${name} still running ${fmt(hardLimitMs / 60_000, 1)} min after it started; stopping`);
+    void cleanupAll().then(() => process.exit(1));
+  }, hardLimitMs);
+  hardStop.unref();
+  const stop = () => void cleanupAll().then(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    await main();
+  } catch (e) {
+    console.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanupAll();
+    clearTimeout(hardStop);
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The real server.
 
@@ -124,9 +161,9 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
 /**
  * `node --import tsx server/src/main.ts` (or the compiled server) on 127.0.0.1 with a fresh temp DATA_DIR (on disk, so
  * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
- * come from `BENCH_SERVER_NODE_FLAGS`.
+ * come from `BENCH_SERVER_NODE_FLAGS`; `env` is added to the server's environment (e.g. REDIS_URL).
  */
-export async function startServer(name: string): Promise<ServerHandle> {
+export async function startServer(name: string, env: NodeJS.ProcessEnv = {}): Promise<ServerHandle> {
   const dataDir = await tempDir(`warroom-bench-${name}-`);
   const port = await freePort();
   const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -135,7 +172,7 @@ export async function startServer(name: string): Promise<ServerHandle> {
   const args = process.env.BENCH_SERVER_COMPILED === '1' ? SERVER_ARGS : SERVER_TS_ARGS;
   const child = spawn(process.execPath, [...extra, ...args], {
     cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
-    env: serverEnv(port, dataDir),
+    env: { ...serverEnv(port, dataDir), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stop = () => stopChild(child);
@@ -159,6 +196,55 @@ export async function waitUntilHealthy(url: string, child: ChildProcess, what: s
     if (Date.now() > deadline) throw new Error(`${what} did not become ready within 30 s`);
     await sleep(100);
   }
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK), so a bench leaves the shared Redis as it found it. */
+export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  let deleted = 0;
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
+      string[]
+    >)
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+/**
+ * `count` server processes (startServer) on one Redis under a fresh key prefix of their own,
+ * started one after the other; the prefix's keys are deleted at cleanup, after the servers stop.
+ */
+export async function startServersOnRedis(
+  count: number,
+  name: string,
+  redisUrl: string,
+): Promise<{ servers: ServerHandle[]; prefix: string }> {
+  const prefix = `warroom-bench-${process.pid}-${name}:`;
+  onCleanup(async () => {
+    await deleteRedisPrefix(redisUrl, prefix);
+  });
+  const servers: ServerHandle[] = [];
+  for (let i = 0; i < count; i++)
+    servers.push(await startServer(`${name}-${i}`, { REDIS_URL: redisUrl, REDIS_PREFIX: prefix }));
+  return { servers, prefix };
+}
+
+/** Waits until every one of `urls` serves the launch (instances on one Redis load it from the log). */
+export async function waitForLaunch(
+  urls: readonly string[],
+  launchId: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  for (const url of urls)
+    for (let i = 0; ; i++) {
+      const res = await fetch(`${url}/api/launches/${launchId}`, { headers });
+      if (res.ok) break;
+      if (i > 100) throw new Error(`instance ${url} never loaded launch ${launchId}`);
+      await sleep(50);
+    }
 }
 
 /** One WARROOM_DIAGNOSTICS line of the server (server/src/main.ts): memory and event-loop delay. */
@@ -394,6 +480,86 @@ export function reading(
   uvFactor = 1,
 ): { minute: number; uv: number; units: number; gmv: number } {
   return { minute, uv: Math.round(PLAN.uv * uvFactor), units: PLAN.units, gmv: PLAN.gmv };
+}
+
+/**
+ * One alert round on a launch with a per-minute forecast: posts minutes `from`…`t − 2` (uv at
+ * `uvFactor` × the plan; not timed), waits `settleMs` for their pushes to go out, then posts minute
+ * `t − 1`, which completes checkpoint `t` (breaching when `uvFactor` is far enough from 1). Returns
+ * `t0` (`wallNow()` just before that POST) and how long its answer took.
+ */
+export async function completeCheckpoint(
+  ingest: JsonClient,
+  launchId: string,
+  from: number,
+  t: number,
+  opts: { settleMs: number; uvFactor?: number },
+): Promise<{ t0: number; answeredMs: number }> {
+  const factor = opts.uvFactor ?? 2;
+  const path = `/api/launches/${launchId}/readings`;
+  const fill = [];
+  for (let m = from; m < t - 1; m++) fill.push(reading(m, factor));
+  if (fill.length > 0) {
+    const filled = await ingest.post<IngestReply>(path, JSON.stringify(fill));
+    if (filled.body.accepted !== fill.length) throw new Error(`fill: ${JSON.stringify(filled.body)}`);
+  }
+  await sleep(opts.settleMs);
+  const t0 = wallNow();
+  const res = await ingest.post<IngestReply>(path, JSON.stringify([reading(t - 1, factor)]));
+  const answeredMs = wallNow() - t0;
+  if (res.body.accepted !== 1) throw new Error(`completing reading: ${JSON.stringify(res.body)}`);
+  return { t0, answeredMs };
+}
+
+/**
+ * The alert benches' set-up on the server at `baseUrl`: logged in, keep-alive clients for admin
+ * calls and for readings, and one launch that started long enough ago for all its minutes to be
+ * past, with `checkpoints` and a per-minute forecast (so each round's checkpoint breaches alone).
+ */
+export async function alertLaunch(
+  baseUrl: string,
+  opts: { name: string; checkpoints: number[]; durationMinutes: number },
+): Promise<{ creds: Credentials; admin: JsonClient; ingest: JsonClient; launchId: string; close(): void }> {
+  const creds = await authenticate(baseUrl);
+  const admin = jsonClient(baseUrl, 2, creds.admin);
+  const ingest = jsonClient(baseUrl, 2, creds.ingest);
+  const close = () => {
+    admin.close();
+    ingest.close();
+  };
+  try {
+    const [launchId] = await createLaunches(admin, 1, () =>
+      pastLaunch({ ...opts, startedMinutesAgo: opts.durationMinutes + 20, perMinuteForecast: true }),
+    );
+    return { creds, admin, ingest, launchId: launchId!, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/**
+ * `count` screen tokens, the first the one `authenticate` made: one per client process, so that
+ * each has its own allowance of snapshots (socket-limits.ts) as separate fleets would.
+ */
+export async function screenTokens(
+  admin: JsonClient,
+  creds: Credentials,
+  count: number,
+): Promise<Record<string, string>[]> {
+  const tokens = [creds.screen];
+  // A server without accounts takes no token: every process uses the same empty `auth`.
+  while (tokens.length < count && creds.screen.token !== undefined) {
+    const res = await admin.post<{ token: string }>(
+      '/api/tokens',
+      JSON.stringify({ name: `bench screen ${tokens.length}`, scope: 'screen' }),
+    );
+    if (res.status !== 201)
+      throw new Error(`making a screen token: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens.push({ token: res.body.token });
+  }
+  while (tokens.length < count) tokens.push(creds.screen);
+  return tokens;
 }
 
 // ---------------------------------------------------------------------------------------------
