@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { RedisBackend } from './cluster/redis-backend';
+import type { RedisDurability } from './store/redis-store';
 import { installErrorHandling } from './http-errors';
 import { installJsonBodyParser } from './json-body';
 import { redactingLogger } from './logging';
@@ -43,8 +44,12 @@ export interface AppOptions {
   ticking?: boolean;
   /** REDIS_URL: logs, accounts and fan-out in Redis, for several instances (unset: embedded). */
   redisUrl?: string;
+  /** REDIS_CLUSTER_NODES: the seed nodes of a Redis Cluster, in place of redisUrl. */
+  redisClusterNodes?: string[];
   /** Key prefix in Redis (REDIS_PREFIX, default `warroom:`): deployments or tests sharing one Redis. */
   redisPrefix?: string;
+  /** REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS: replicas that must have an append before it is answered. */
+  redisDurability?: RedisDurability;
   /** WARROOM_ADMIN_PASSWORD: sets the password of user `admin` (role admin) at start. */
   adminPassword?: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
@@ -115,8 +120,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     hsts: false,
   });
   let redis: RedisBackend | undefined;
-  if (opts.redisUrl && !opts.store) {
-    redis = new RedisBackend({ url: opts.redisUrl, prefix: opts.redisPrefix });
+  const redisTarget = opts.redisClusterNodes?.length ? opts.redisClusterNodes : opts.redisUrl;
+  if (redisTarget && !opts.store) {
+    redis = new RedisBackend({
+      url: redisTarget,
+      prefix: opts.redisPrefix,
+      durability: opts.redisDurability,
+    });
     try {
       await redis.init();
     } catch (e) {

@@ -29,6 +29,37 @@ const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   REDIS_URL: z.string().optional(),
+  /**
+   * A Redis Cluster instead of one server: its seed nodes, `host:port` (or `redis://…` URLs)
+   * separated by commas. Takes the place of REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: unsetIfEmpty(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z.string().regex(/^([a-z]+:\/\/)?[^\s/]+:\d{1,5}\/?$/, {
+              error: 'each node must be host:port or a redis:// URL with a port',
+            }),
+          )
+          .min(1, { error: 'name at least one node' }),
+      )
+      .optional(),
+  ),
+  /**
+   * How many replicas must have a log append before it is answered (Redis WAIT; 0: the master's
+   * reply is enough). With replicas, 1 keeps every answered write through a failover.
+   */
+  REDIS_WAIT_REPLICAS: unsetIfEmpty(z.coerce.number().int().min(0).max(16).default(0)),
+  /** How long an append waits for those replicas before it fails with 503 (at most the 1.5 s a command may take). */
+  REDIS_WAIT_TIMEOUT_MS: unsetIfEmpty(z.coerce.number().int().min(10).max(1_000).default(1_000)),
   /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
   REDIS_PREFIX: z
     .string()

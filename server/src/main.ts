@@ -19,7 +19,9 @@ const app = await buildApp({
   adminPassword: config.WARROOM_ADMIN_PASSWORD,
   trustProxy: config.TRUST_PROXY,
   redisUrl: config.REDIS_URL,
+  redisClusterNodes: config.REDIS_CLUSTER_NODES,
   redisPrefix: config.REDIS_PREFIX,
+  redisDurability: { waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS },
   imports: { maxBytes: config.WARROOM_IMPORT_MAX_BYTES, batchRows: config.WARROOM_IMPORT_BATCH_ROWS },
   limits: {
     ingestPerMinute: config.WARROOM_INGEST_RATE_PER_MINUTE,

@@ -11,7 +11,7 @@ import type { GroupView } from '@warroom/shared';
 import { buildApp } from '../../server/src/app';
 import {
   ADMIN_PASSWORD,
-  TEST_REDIS_URL,
+  redisOptions,
   actAsAdmin,
   deleteRedisKeys,
   pastLaunchInput,
@@ -29,8 +29,7 @@ async function instance(): Promise<FastifyInstance & { adminCookie: string }> {
     dataDir,
     clientDist: join(dataDir, 'no-client'),
     adminPassword: ADMIN_PASSWORD,
-    redisUrl: TEST_REDIS_URL,
-    redisPrefix: prefix,
+    ...redisOptions(prefix),
     ticking: false,
   });
   await app.ready();

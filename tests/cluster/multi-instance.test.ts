@@ -12,13 +12,16 @@ import { randomBytes } from 'node:crypto';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Alert, Launch, LaunchEvent, LaunchSnapshot, ReplayInfo, SubscribeData } from '@warroom/shared';
+import { leaseKey } from '../../server/src/cluster/redis-backend';
+import { tickLease } from '../../server/src/launches/registry';
 import { connectRedis } from '../../server/src/store/redis-store';
 import {
   ServerProcess,
-  TEST_REDIS_URL,
+  TEST_REDIS_TARGET,
   deleteRedisKeys,
   freePort,
   pastLaunchInput,
+  redisEnv,
   readings,
   removeTempDirs,
   tempDir,
@@ -39,8 +42,7 @@ async function cluster(
   const nodes: ServerProcess[] = [];
   for (let i = 0; i < n; i++) {
     const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), {
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
+      ...redisEnv(prefix),
       ...env,
     });
     servers.push(s);
@@ -194,10 +196,10 @@ describe('two instances on one Redis', () => {
       expect(post.status).toBe(200);
       await waitFor(async () => (await a.request('GET', `/api/launches/${launch.id}`)).status === 200);
 
-      const redis = connectRedis(TEST_REDIS_URL, { enableOfflineQueue: true });
+      const redis = connectRedis(TEST_REDIS_TARGET, { enableOfflineQueue: true });
       let holder: string | null = null;
       try {
-        holder = await waitFor(() => redis.get(`${prefix}lease:tick:${launch.id}`), {
+        holder = await waitFor(() => redis.get(leaseKey(prefix, tickLease(launch.id))), {
           what: 'an instance to take the tick lease',
         });
       } finally {
@@ -463,10 +465,10 @@ describe('two instances on one Redis', () => {
       const fromA = (await a.request('GET', '/api/replays')).body as ReplayInfo[];
       expect(fromA.map((i) => i.replayId)).toEqual([playing, paused]);
       expect(fromA[1]).toEqual(infos[1]);
-      const redis = connectRedis(TEST_REDIS_URL, { enableOfflineQueue: true });
+      const redis = connectRedis(TEST_REDIS_TARGET, { enableOfflineQueue: true });
       try {
         const holder = async (id: string) => {
-          const v = await redis.get(`${prefix}lease:replay:${id}`);
+          const v = await redis.get(leaseKey(prefix, `replay:${id}`));
           return v ? Number(v.split('-')[0]) : null;
         };
         expect(await holder(playing)).toBe(a.pid);

@@ -8,10 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryLogEntry, Launch } from '@warroom/shared';
+import { leaseKey } from '../../server/src/cluster/redis-backend';
+import { tickLease } from '../../server/src/launches/registry';
 import { connectRedis } from '../../server/src/store/redis-store';
 import {
   ServerProcess,
-  TEST_REDIS_URL,
+  TEST_REDIS_TARGET,
+  redisEnv,
   deleteRedisKeys,
   freePort,
   pastLaunchInput,
@@ -39,8 +42,7 @@ async function cluster(): Promise<{ prefix: string; nodes: ServerProcess[] }> {
   const nodes: ServerProcess[] = [];
   for (let i = 0; i < 2; i++) {
     const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), {
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
+      ...redisEnv(prefix),
       WARROOM_PUBLIC_URL: 'https://warroom.example.cn',
       WARROOM_NOTIFY_BACKOFF_MS: '50',
       WARROOM_NOTIFY_BACKOFF_MAX_MS: '1000',
@@ -64,9 +66,9 @@ async function shortLaunch(server: ServerProcess, name: string): Promise<Launch>
 
 /** The process id of the instance holding a launch's tick lease (`<pid>-<hex>`). */
 async function leaseHolder(prefix: string, launchId: string): Promise<number | null> {
-  const redis = connectRedis(TEST_REDIS_URL, { commandTimeout: 5_000, enableOfflineQueue: true });
+  const redis = connectRedis(TEST_REDIS_TARGET, { commandTimeout: 5_000, enableOfflineQueue: true });
   try {
-    const v = await redis.get(`${prefix}lease:tick:${launchId}`);
+    const v = await redis.get(leaseKey(prefix, tickLease(launchId)));
     return v ? Number(v.split('-')[0]) : null;
   } finally {
     redis.disconnect();

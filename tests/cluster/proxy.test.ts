@@ -16,7 +16,7 @@ import {
   ADMIN_PASSWORD,
   ROOT,
   ServerProcess,
-  TEST_REDIS_URL,
+  redisEnv,
   deleteRedisKeys,
   freePort,
   pastLaunchInput,
@@ -97,8 +97,7 @@ describe.skipIf(!NGINX && !CI)('two instances behind nginx (deploy/nginx.conf)',
     prefix = `wrtest:proxy-${randomBytes(4).toString('hex')}:`;
     for (let i = 0; i < 2; i++) {
       const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), {
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_PREFIX: prefix,
+        ...redisEnv(prefix),
       });
       servers.push(s);
     }

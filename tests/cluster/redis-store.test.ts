@@ -7,17 +7,26 @@ import { randomBytes } from 'node:crypto';
 import type { LaunchEvent } from '@warroom/shared';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OffsetConflictError, StorageUnavailableError } from '../../server/src/store/event-store';
-import { RedisEventStore, connectRedis } from '../../server/src/store/redis-store';
-import { TEST_REDIS_URL, deleteRedisKeys, freePort } from '../helpers/server';
+import {
+  type RedisDurability,
+  type RedisTarget,
+  RedisEventStore,
+  connectRedis,
+  logKey,
+} from '../../server/src/store/redis-store';
+import { TEST_REDIS_CLUSTER, TEST_REDIS_TARGET, deleteRedisKeys, freePort } from '../helpers/server';
 
 const prefix = `wrtest:store-${randomBytes(4).toString('hex')}:`;
 const clients: ReturnType<typeof connectRedis>[] = [];
 
-async function store(url = TEST_REDIS_URL): Promise<RedisEventStore> {
-  const redis = connectRedis(url);
+async function store(
+  target: RedisTarget = TEST_REDIS_TARGET,
+  durability: RedisDurability = {},
+): Promise<RedisEventStore> {
+  const redis = connectRedis(target);
   clients.push(redis);
-  const s = new RedisEventStore(redis, prefix, `test-${clients.length}`);
-  if (url === TEST_REDIS_URL) await s.init();
+  const s = new RedisEventStore(redis, prefix, `test-${clients.length}`, durability);
+  if (target === TEST_REDIS_TARGET) await s.init();
   return s;
 }
 
@@ -52,7 +61,7 @@ describe('RedisEventStore', () => {
     expect(read.map((e) => e.offset)).toEqual([1, 2, 3, 4, 5]);
     expect((await s.readAfter(id, 3)).map((e) => e.offset)).toEqual([4, 5]);
     expect(await s.listLaunches()).toContain(id);
-    const raw = await clients[0]!.xrange(`${prefix}log:${id}`, '-', '+');
+    const raw = await clients[0]!.xrange(logKey(prefix, 'log', id), '-', '+');
     expect(raw.map(([entryId]) => entryId)).toEqual(['1-1', '2-1', '3-1', '4-1', '5-1']);
   });
 
@@ -99,5 +108,38 @@ describe('RedisEventStore', () => {
     );
     await expect(s.readAfter('launchd4', 0)).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+
+  it("keeps one launch's log under its hash tag, and takes over a log written before the tag (one server)", async () => {
+    const s = await store();
+    await s.append('launchi9', events('launchi9', 1, 2));
+    expect(s.key('launchi9')).toBe(`${prefix}log:{launchi9}`);
+    expect(await clients.at(-1)!.xlen(`${prefix}log:{launchi9}`)).toBe(2);
+    if (TEST_REDIS_CLUSTER.length > 0) return; // no cluster ever held untagged keys
+    const redis = clients.at(-1)!;
+    const old = `${prefix}log:launchf6`;
+    for (const e of events('launchf6', 1, 3)) await redis.xadd(old, `${e.offset}-1`, 'e', JSON.stringify(e));
+    await redis.sadd(`${prefix}launches`, 'launchf6');
+    const upgraded = await store();
+    expect((await upgraded.read('launchf6')).events.map((e) => e.offset)).toEqual([1, 2, 3]);
+    expect(await redis.exists(old)).toBe(0);
+    await upgraded.append('launchf6', events('launchf6', 4, 4));
+    expect((await upgraded.readAfter('launchf6', 3)).map((e) => e.offset)).toEqual([4]);
+  });
+
+  it('with REDIS_WAIT_REPLICAS, answers an append only once that many replicas have it, else 503', async () => {
+    if (TEST_REDIS_CLUSTER.length > 0) {
+      // Every master of the test cluster has one replica.
+      const s = await store(TEST_REDIS_TARGET, { waitReplicas: 1, waitTimeoutMs: 1_000 });
+      await s.append('launchg7', events('launchg7', 1, 3));
+      expect((await s.read('launchg7')).events).toHaveLength(3);
+    }
+    // More replicas than there are: the write is refused as not durable enough (it may be
+    // stored: the next append finds it, as after any ambiguous failure).
+    const s = await store(TEST_REDIS_TARGET, { waitReplicas: 3, waitTimeoutMs: 50 });
+    const err = await s.append('launchh8', events('launchh8', 1, 1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect((err as Error).message).toMatch(/reached [01] of the 3 Redis replicas/);
+    await expect(s.append('launchh8', events('launchh8', 1, 1))).rejects.toBeInstanceOf(OffsetConflictError);
   });
 });

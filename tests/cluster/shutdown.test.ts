@@ -6,11 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Launch } from '@warroom/shared';
+import { leaseKey } from '../../server/src/cluster/redis-backend';
+import { tickLease } from '../../server/src/launches/registry';
 import { connectRedis } from '../../server/src/store/redis-store';
 import {
   ServerProcess,
   buildServer,
-  TEST_REDIS_URL,
+  TEST_REDIS_TARGET,
+  redisEnv,
   deleteRedisKeys,
   freePort,
   pastLaunchInput,
@@ -32,12 +35,9 @@ describe('SIGTERM with several instances', () => {
   it('hands the tick lease to the other instance within a second', async () => {
     buildServer();
     for (let i = 0; i < 2; i++) {
-      const s = new ServerProcess(
-        await tempDir('warroom-cluster-'),
-        await freePort(),
-        { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix },
-        { compiled: true },
-      );
+      const s = new ServerProcess(await tempDir('warroom-cluster-'), await freePort(), redisEnv(prefix), {
+        compiled: true,
+      });
       servers.push(s);
     }
     await Promise.all(servers.map((s) => s.start()));
@@ -45,11 +45,11 @@ describe('SIGTERM with several instances', () => {
     expect(created.status).toBe(201);
     const launch = created.body as Launch;
 
-    const redis = connectRedis(TEST_REDIS_URL, { commandTimeout: 5_000, enableOfflineQueue: true });
+    const redis = connectRedis(TEST_REDIS_TARGET, { commandTimeout: 5_000, enableOfflineQueue: true });
     try {
       // The lease's value is the holder's instance id, which starts with its process id.
       const holderPid = async () => {
-        const v = await redis.get(`${prefix}lease:tick:${launch.id}`);
+        const v = await redis.get(leaseKey(prefix, tickLease(launch.id)));
         return v ? Number(v.split('-')[0]) : null;
       };
       const first = await waitFor(holderPid, { what: 'an instance to take the tick lease' });

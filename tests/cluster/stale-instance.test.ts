@@ -6,9 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Launch, LaunchEvent, RunSheetTick } from '@warroom/shared';
-import { connectRedis } from '../../server/src/store/redis-store';
+import { connectRedis, logKey } from '../../server/src/store/redis-store';
 import {
-  TEST_REDIS_URL,
+  TEST_REDIS_TARGET,
+  redisOptions,
   makeApp,
   pastLaunchInput,
   redisPrefixFor,
@@ -21,9 +22,9 @@ afterAll(removeTempDirs);
 
 /** Appends the next fact to the launch's stream behind the instance's back (no notification). */
 async function appendUnannounced(prefix: string, launchId: string, fact: Record<string, unknown>) {
-  const redis = connectRedis(TEST_REDIS_URL, { enableOfflineQueue: true });
+  const redis = connectRedis(TEST_REDIS_TARGET, { enableOfflineQueue: true });
   try {
-    const key = `${prefix}log:${launchId}`;
+    const key = logKey(prefix, 'log', launchId);
     const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]!;
     const offset = Number(last[0].split('-')[0]) + 1;
     const event = { ...fact, offset, launchId, recordedAt: new Date().toISOString() };
@@ -41,8 +42,7 @@ describe('a stale instance under Redis', () => {
     const app = await makeApp({
       dataDir,
       ...storeOptions(dataDir),
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: prefix,
+      ...redisOptions(prefix),
     });
     try {
       const created = await app.inject({ method: 'POST', url: '/api/launches', payload: pastLaunchInput() });

@@ -15,7 +15,13 @@ import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from '../../server/src/app';
 import type { EventStore } from '../../server/src/store/event-store';
 import { FileEventStore } from '../../server/src/store/file-store';
-import { RedisEventStore, connectRedis } from '../../server/src/store/redis-store';
+import { Cluster } from 'ioredis';
+import {
+  type RedisTarget,
+  RedisEventStore,
+  connectRedis,
+  waitReady,
+} from '../../server/src/store/redis-store';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const MINUTE_MS = 60_000;
@@ -35,22 +41,46 @@ export async function tempDir(prefix = 'warroom-test-'): Promise<string> {
  */
 export const TEST_STORE: 'file' | 'redis' = process.env.WARROOM_TEST_STORE === 'redis' ? 'redis' : 'file';
 export const TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+/**
+ * The `redis-cluster` project runs the same tests against a local three-master Redis Cluster
+ * (tests/redis-cluster-setup.ts): REDIS_CLUSTER_NODES names its seed nodes.
+ */
+export const TEST_REDIS_CLUSTER: string[] = (process.env.REDIS_CLUSTER_NODES ?? '')
+  .split(',')
+  .filter(Boolean);
+/** Replicas a log append waits for (the cluster project: 1, as its README advice says). */
+export const TEST_REDIS_WAIT_REPLICAS = Number(process.env.REDIS_WAIT_REPLICAS || 0);
+/** Where the Redis under test is: the cluster's seed nodes, or REDIS_URL. */
+export const TEST_REDIS_TARGET: RedisTarget =
+  TEST_REDIS_CLUSTER.length > 0 ? TEST_REDIS_CLUSTER : TEST_REDIS_URL;
 
 /** Each data dir has its own key prefix, so tests never see each other's keys (and a restart on the same dir finds its data). */
 export function redisPrefixFor(dataDir: string): string {
   return `wrtest:${basename(dataDir)}:`;
 }
 
-/** Deletes every key under `prefix` (the test's own keys). */
-export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL): Promise<void> {
-  const redis = connectRedis(url, { commandTimeout: 5_000, enableOfflineQueue: true });
+/**
+ * Deletes every key of `prefix` (the test's own keys: `<prefix>…`, and the hash-tagged
+ * `{<prefix>…}…`), on every master of a cluster.
+ */
+export async function deleteRedisKeys(
+  prefix: string,
+  target: RedisTarget = TEST_REDIS_TARGET,
+): Promise<void> {
+  const redis = connectRedis(target, { commandTimeout: 5_000, enableOfflineQueue: true });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await waitReady(redis, 10_000);
+    const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    for (const node of nodes)
+      for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+          cursor = next;
+          // One key at a time: on a cluster node the keys of one scan lie in many slots.
+          if (keys.length > 0) await Promise.all(keys.map((k) => node.del(k)));
+        } while (cursor !== '0');
+      }
   } finally {
     redis.disconnect();
   }
@@ -63,7 +93,7 @@ export async function makeStore(dataDir: string): Promise<EventStore> {
     await store.init();
     return store;
   }
-  const redis = connectRedis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_TARGET);
   const store = new RedisEventStore(redis, redisPrefixFor(dataDir));
   await store.init();
   const close = store.close.bind(store);
@@ -91,16 +121,34 @@ export async function removeTempDirs(): Promise<void> {
   if (TEST_STORE === 'redis') await Promise.all(dirs.map((d) => deleteRedisKeys(redisPrefixFor(d))));
 }
 
+/** The environment of a server process on the Redis under test with key prefix `prefix`. */
+export function redisEnv(prefix: string): Record<string, string> {
+  return {
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER.join(','),
+    REDIS_PREFIX: prefix,
+    REDIS_WAIT_REPLICAS: String(TEST_REDIS_WAIT_REPLICAS),
+  };
+}
+
+/** buildApp options for the Redis under test with key prefix `prefix`. */
+export function redisOptions(prefix: string): Partial<AppOptions> {
+  return {
+    redisUrl: TEST_REDIS_URL,
+    ...(TEST_REDIS_CLUSTER.length > 0 ? { redisClusterNodes: TEST_REDIS_CLUSTER } : {}),
+    redisPrefix: prefix,
+    redisDurability: { waitReplicas: TEST_REDIS_WAIT_REPLICAS },
+  };
+}
+
 /** buildApp options for the store under test on `dataDir` (none for the file store). */
 export function storeOptions(dataDir: string): Partial<AppOptions> {
-  return TEST_STORE === 'redis' ? { redisUrl: TEST_REDIS_URL, redisPrefix: redisPrefixFor(dataDir) } : {};
+  return TEST_STORE === 'redis' ? redisOptions(redisPrefixFor(dataDir)) : {};
 }
 
 /** What a server of the store under test needs in its environment (REDIS_URL unset for the file store). */
 export function storeEnv(dataDir: string): Record<string, string> {
-  return TEST_STORE === 'redis'
-    ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefixFor(dataDir) }
-    : { REDIS_URL: '' };
+  return TEST_STORE === 'redis' ? redisEnv(redisPrefixFor(dataDir)) : { REDIS_URL: '' };
 }
 
 /** The password the test apps and server processes give user `admin`. */

@@ -325,7 +325,10 @@ describe('kill -9 at random moments, twenty times', () => {
       for (const launchId of [live.id, simLaunchId]) {
         // The log first: the launch's state can only be as far along or further.
         const page = await call(server, admin, 'GET', `/api/launches/${launchId}/events`);
-        expect(page.status, `round ${round}: ${JSON.stringify(page.body)}`).toBe(200);
+        expect(
+          page.status,
+          `round ${round}: ${JSON.stringify(page.body)}\n${server.output.slice(-3000)}`,
+        ).toBe(200);
         const { events } = page.body as { events: LaunchEvent[] };
         const snap = (await call(server, admin, 'GET', `/api/launches/${launchId}?include=forecast`))
           .body as LaunchSnapshot;

@@ -18,9 +18,9 @@ import {
   expandEvent,
 } from '../../server/src/store/forecast-block';
 import { templateForecast, templatePreheat } from '../../server/src/engine/index';
-import { connectRedis, waitReady } from '../../server/src/store/redis-store';
+import { connectRedis, logKey, waitReady } from '../../server/src/store/redis-store';
 import {
-  TEST_REDIS_URL,
+  TEST_REDIS_TARGET,
   TEST_STORE,
   makeApp,
   pastLaunchInput,
@@ -152,10 +152,10 @@ async function storedBytes(dataDir: string, launchId: string): Promise<{ bytes: 
     const text = await readFile(join(dataDir, 'launches', `${launchId}.jsonl`), 'utf8');
     return { bytes: Buffer.byteLength(text), first: text.slice(0, text.indexOf('\n')) };
   }
-  const redis = connectRedis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_TARGET);
   try {
     await waitReady(redis);
-    const entries = await redis.xrange(`${redisPrefixFor(dataDir)}log:${launchId}`, '-', '+');
+    const entries = await redis.xrange(logKey(redisPrefixFor(dataDir), 'log', launchId), '-', '+');
     const values = entries.map(([, fields]) => fields[fields.indexOf('e') + 1]!);
     return { bytes: values.reduce((n, v) => n + Buffer.byteLength(v), 0), first: values[0]! };
   } finally {

@@ -18,7 +18,6 @@
  *   (`<prefix>replay-events`: `<id> 0 <origin>`, asking the owner to record its replay and let go).
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { AuditEntry } from '@warroom/shared';
 import type { AccountEvent } from '../accounts/accounts';
 import type { GroupEvent } from '../groups/groups';
@@ -26,7 +25,15 @@ import type { Leases, LaunchRegistry } from '../launches/registry';
 import { tickLease } from '../launches/registry';
 import type { ReplayDescription, ReplayDirectory } from '../replay/manager';
 import { StorageUnavailableError } from '../store/event-store';
-import { RedisEventStore, RedisLogStore, connectRedis, waitReady } from '../store/redis-store';
+import {
+  type RedisClient,
+  type RedisDurability,
+  type RedisTarget,
+  RedisEventStore,
+  RedisLogStore,
+  connectRedis,
+  waitReady,
+} from '../store/redis-store';
 
 export const LEASE_TTL_MS = 3_000;
 const LEASE_RENEW_MS = 1_000;
@@ -58,7 +65,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-type LeaseRedis = Redis & {
+type LeaseRedis = RedisClient & {
   warroomLeases(n: number, ...args: string[]): Promise<number[]>;
   warroomRelease(key: string, id: string): Promise<number>;
 };
@@ -75,7 +82,7 @@ export class RedisLeases implements Leases {
   private readonly redis: LeaseRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
   ) {
     redis.defineCommand('warroomLeases', { lua: LEASE_LUA });
@@ -102,7 +109,7 @@ export class RedisLeases implements Leases {
   async release(name: string): Promise<void> {
     this.wanted.delete(name);
     this.until.delete(name);
-    await this.redis.warroomRelease(`${this.prefix}lease:${name}`, this.instanceId).catch(() => undefined);
+    await this.redis.warroomRelease(leaseKey(this.prefix, name), this.instanceId).catch(() => undefined);
   }
 
   /** Takes or renews `names` (and every lease still wanted); throws when Redis is unreachable. */
@@ -112,7 +119,7 @@ export class RedisLeases implements Leases {
     const sent = Date.now();
     const res = await this.redis.warroomLeases(
       all.length,
-      ...all.map((n) => `${this.prefix}lease:${n}`),
+      ...all.map((n) => leaseKey(this.prefix, n)),
       this.instanceId,
       String(LEASE_TTL_MS),
     );
@@ -128,18 +135,57 @@ export class RedisLeases implements Leases {
   }
 }
 
+/**
+ * Every lease of a deployment shares one hash tag, so the renewal script (all of an instance's
+ * leases at once) runs on one slot of a Redis Cluster; they are a few bytes each.
+ */
+export const leaseKey = (prefix: string, name: string) => `{${prefix}lease}:${name}`;
+
+/** Replay descriptions and their index share one hash tag: saved and listed together. */
+const replayIndexKey = (prefix: string) => `{${prefix}replays}`;
+const replayKey = (prefix: string, id: string) => `{${prefix}replays}:${id}`;
+
+/** The commands the Socket.IO streams adapter sends without handling what they return. */
+const UNHANDLED_BY_ADAPTER = ['publish', 'spublish', 'subscribe', 'ssubscribe'] as const;
+
+/**
+ * The Socket.IO streams adapter sends some commands and drops their promises (the PUBLISH of its
+ * heartbeat, the SUBSCRIBE of the connection it duplicates for itself). Queued while a connection
+ * is not up yet and then closed — a shutdown, a cluster still being discovered — such a command
+ * rejects with no handler, which ends a Node process. The adapter's connections (and those it
+ * duplicates from them) get a handler on those promises here; the adapter notices a lost message
+ * or subscription by its own timeouts and re-subscribes, as before.
+ */
+function handledForAdapter<T extends RedisClient>(client: T): T {
+  const c = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of UNHANDLED_BY_ADAPTER) {
+    const send = c[name]!.bind(client);
+    c[name] = (...args: unknown[]) => {
+      const reply = send(...args);
+      if (reply instanceof Promise) reply.catch(() => undefined);
+      return reply;
+    };
+  }
+  const duplicate = c.duplicate!.bind(client);
+  c.duplicate = (...args: unknown[]) => handledForAdapter(duplicate(...args) as RedisClient);
+  return client;
+}
+
 export interface RedisBackendOptions {
-  url: string;
+  /** REDIS_URL, or the seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES). */
+  url: RedisTarget;
   /** Key prefix, so several deployments (or tests) share one Redis: default `warroom:`. */
   prefix?: string;
+  /** How many replicas must have a log append before it is answered (REDIS_WAIT_REPLICAS). */
+  durability?: RedisDurability;
 }
 
 export class RedisBackend {
   readonly prefix: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Blocking reads of the Socket.IO adapter need a connection without the short timeout. */
-  readonly adapterRedis: Redis;
-  private readonly sub: Redis;
+  readonly adapterRedis: RedisClient;
+  private readonly sub: RedisClient;
   readonly leases: RedisLeases;
   readonly store: RedisEventStore;
   readonly accountLog: RedisLogStore<AccountEvent>;
@@ -156,23 +202,22 @@ export class RedisBackend {
     this.prefix = opts.prefix ?? 'warroom:';
     this.redis = connectRedis(opts.url);
     this.sub = connectRedis(opts.url, { commandTimeout: undefined });
-    this.adapterRedis = connectRedis(opts.url, {
-      commandTimeout: undefined,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
+    this.adapterRedis = handledForAdapter(
+      connectRedis(opts.url, {
+        commandTimeout: undefined,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+      }),
+    );
     this.leases = new RedisLeases(this.redis, this.prefix);
     const origin = this.leases.instanceId;
-    this.store = new RedisEventStore(this.redis, this.prefix, origin);
-    this.accountLog = new RedisLogStore(
-      this.redis,
-      this.prefix,
-      'accounts',
-      `${this.prefix}accounts`,
-      origin,
-    );
-    this.auditLog = new RedisLogStore(this.redis, this.prefix, 'accounts', `${this.prefix}accounts`, origin);
-    this.groupLog = new RedisLogStore(this.redis, this.prefix, 'groups', `${this.prefix}groups`, origin);
+    this.store = new RedisEventStore(this.redis, this.prefix, origin, opts.durability);
+    // Accounts and audit share the `accounts` kind (streams `accounts:{accounts}`, `accounts:{audit}`).
+    const log = <E extends { offset: number }>(kind: string) =>
+      new RedisLogStore<E>(this.redis, this.prefix, kind, `${this.prefix}${kind}`, origin, opts.durability);
+    this.accountLog = log('accounts');
+    this.auditLog = log('accounts');
+    this.groupLog = log('groups');
     this.replays = this.replayDirectory();
   }
 
@@ -186,9 +231,9 @@ export class RedisBackend {
   }
 
   private replayDirectory(): ReplayDirectory {
-    const key = (id: string) => `${this.prefix}replay:${id}`;
+    const key = (id: string) => replayKey(this.prefix, id);
     /** The ids of every recorded replay, so any instance lists them all. */
-    const index = `${this.prefix}replays`;
+    const index = replayIndexKey(this.prefix);
     const unavailable = (e: unknown): never => {
       throw new StorageUnavailableError('the replay could not be read or recorded (Redis unavailable?)', e);
     };
@@ -227,6 +272,26 @@ export class RedisBackend {
 
   async init(): Promise<void> {
     await Promise.all([waitReady(this.redis), waitReady(this.sub)]);
+    await this.renameUntaggedReplays();
+  }
+
+  /**
+   * Replay descriptions recorded before the keys had a hash tag (one Redis server) take the tagged
+   * names, atomically and only where those are free, so an upgrade keeps them.
+   */
+  private async renameUntaggedReplays(): Promise<void> {
+    const redis = this.redis;
+    if (redis.isCluster) return;
+    const ignoreMissing = (e: Error) => {
+      if (!/no such key/i.test(e.message)) throw e;
+    };
+    const ids = await redis.smembers(`${this.prefix}replays`);
+    for (const id of ids)
+      await redis.renamenx(`${this.prefix}replay:${id}`, replayKey(this.prefix, id)).catch(ignoreMissing);
+    if (ids.length > 0) {
+      await redis.sadd(replayIndexKey(this.prefix), ...ids);
+      await redis.del(`${this.prefix}replays`);
+    }
   }
 
   /** Called when another instance wrote to the groups log (and on every resync). */
@@ -313,6 +378,15 @@ export class RedisBackend {
       await this.redis
         .publish(this.leaseChannel, `released 0 ${this.leases.instanceId}`)
         .catch(() => undefined);
-    for (const c of [this.sub, this.adapterRedis, this.redis]) c.disconnect();
+    // QUIT lets the replies still on their way arrive first (the Socket.IO adapter's heartbeat may
+    // be one, and its promise has no handler: a dropped connection would reject it unhandled);
+    // a Redis that does not answer is simply dropped after a second.
+    await Promise.all(
+      [this.sub, this.adapterRedis, this.redis].map(async (c) => {
+        const timer = setTimeout(() => c.disconnect(), 1_000);
+        await c.quit().catch(() => c.disconnect());
+        clearTimeout(timer);
+      }),
+    );
   }
 }

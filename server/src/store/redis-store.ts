@@ -1,9 +1,10 @@
 /**
- * The scale-out store: every log is a Redis Stream `<prefix>log:<id>` whose entry ids are
- * `<offset>-1`, so offsets are the ids. An append is one Lua script that checks the stream's last
- * offset (and, when the append chains onto one of ours still in flight, that batch's token) and
- * XADDs every event, SADDs the id to `<prefix>launches` and PUBLISHes `<id> <last offset>` on
- * `<prefix>events` so the other instances catch up. Redis runs a script atomically, so an append is
+ * The scale-out store: every log is a Redis Stream `<prefix>log:{<id>}` whose entry ids are
+ * `<offset>-1`, so offsets are the ids. An append is one Lua script on that one key (one slot of a
+ * Redis Cluster) that checks the stream's last offset (and, when the append chains onto one of ours
+ * still in flight, that batch's token), XADDs every event and PUBLISHes `<id> <last offset>` on
+ * `<prefix>log-events` so the other instances catch up; a log's first append also SADDs its id to
+ * `<prefix>launches`. Redis runs a script atomically, so an append is
  * all or nothing, and it is answered only after Redis replied (with AOF `appendfsync always`, after
  * the fsync). Concurrent appends share one connection and are pipelined (sent without waiting for
  * the replies before them), the group commit of this store.
@@ -12,7 +13,7 @@
  * StorageUnavailableError (HTTP 503) instead of hanging; ioredis reconnects on its own.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { LaunchEvent } from '@warroom/shared';
 import {
   CorruptLogError,
@@ -40,15 +41,55 @@ export function redisOptions(extra: RedisOptions = {}): RedisOptions {
   };
 }
 
-export function connectRedis(url: string, extra: RedisOptions = {}): Redis {
-  const client = new Redis(url, redisOptions(extra));
+/** A connection to one Redis, or to a Redis Cluster (the same commands; keys routed by slot). */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: a URL (one server), or the seed nodes of a cluster (`host:port` or URLs). */
+export type RedisTarget = string | readonly string[];
+
+/** `host:port` or `redis://[user:password@]host:port`, as a cluster seed node. */
+function nodeUrl(node: string): URL {
+  return new URL(node.includes('://') ? node : `redis://${node}`);
+}
+
+function seedNode(node: string): { host: string; port: number } {
+  const url = nodeUrl(node);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}
+
+export function connectRedis(target: RedisTarget, extra: RedisOptions = {}): RedisClient {
+  const client =
+    typeof target === 'string'
+      ? new Redis(target, redisOptions(extra))
+      : new Cluster(target.map(seedNode), {
+          // The nodes' connections fail fast as a single server's do (redisOptions); the cluster
+          // client itself follows MOVED/ASK redirections and retries while a failover is under way.
+          redisOptions: { ...redisOptions(extra), ...authOf(target[0]) },
+          enableOfflineQueue: extra.enableOfflineQueue ?? false,
+          enableReadyCheck: true,
+          scaleReads: 'master',
+          maxRedirections: 16,
+          retryDelayOnFailover: 100,
+          retryDelayOnClusterDown: 100,
+          clusterRetryStrategy: (times) => Math.min(50 * times, 500),
+        });
   // Connection errors surface on the commands that fail; an unhandled 'error' would crash.
   client.on('error', () => undefined);
   return client;
 }
 
+/** The credentials of the first seed node's URL, used for every node of the cluster. */
+function authOf(node: string | undefined): RedisOptions {
+  if (!node) return {};
+  const { username, password } = nodeUrl(node);
+  return {
+    ...(username ? { username: decodeURIComponent(username) } : {}),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+  };
+}
+
 /** Resolves once the client is ready, or rejects after `timeoutMs`. */
-export async function waitReady(client: Redis, timeoutMs = 5_000): Promise<void> {
+export async function waitReady(client: RedisClient, timeoutMs = 5_000): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -67,9 +108,10 @@ export async function waitReady(client: Redis, timeoutMs = 5_000): Promise<void>
   });
 }
 
-// KEYS[1] the stream, KEYS[2] the index set. ARGV[1] id, ARGV[2] first offset, ARGV[3] expected
-// token of the last entry ('' = any), ARGV[4] this batch's token, ARGV[5] channel, ARGV[6] the
-// writing instance, ARGV[7..] events. Publishes `<id> <last offset> <instance>`.
+// KEYS[1] the stream (its only key, so it runs on one slot of a cluster). ARGV[1] id, ARGV[2] first
+// offset, ARGV[3] expected token of the last entry ('' = any), ARGV[4] this batch's token, ARGV[5]
+// channel, ARGV[6] the writing instance, ARGV[7..] events. Publishes `<id> <last offset> <instance>`
+// (a cluster passes a PUBLISH on to every node).
 const APPEND_LUA = `
 local first = tonumber(ARGV[2])
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -92,17 +134,36 @@ for i = 1, n do
     redis.call('XADD', KEYS[1], (first + i - 1) .. '-1', 'e', ARGV[6 + i])
   end
 end
-redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[5], ARGV[1] .. ' ' .. (first + n - 1) .. ' ' .. ARGV[6])
 return first + n - 1
 `;
 
 const STREAM_ID = /^[a-z0-9_-]{1,60}$/;
+
+/**
+ * The stream of log `id` of a kind (`log` for launches). The id is the key's hash tag (`{…}`), so
+ * on a Redis Cluster one log lives in one slot and its append touches one.
+ */
+export function logKey(prefix: string, stream: string, id: string): string {
+  if (!STREAM_ID.test(id)) throw new Error(`bad log id ${id}`);
+  return `${prefix}${stream}:{${id}}`;
+}
 const READ_CHUNK = 10_000;
 
-type RedisWithAppend = Redis & {
-  warroomAppend(stream: string, index: string, ...args: string[]): Promise<number>;
+type RedisWithAppend = RedisClient & {
+  warroomAppend(stream: string, ...args: string[]): Promise<number>;
 };
+
+/**
+ * How sure an append must be before it is answered. `waitReplicas` > 0: after the append, WAIT
+ * until that many replicas of the log's master have it (or `waitTimeoutMs` passed, which fails the
+ * append with 503: it may have been applied, and is caught up with like any ambiguous failure), so
+ * a 2xx-answered write survives the loss of its master when a replica that has it is promoted.
+ */
+export interface RedisDurability {
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
+}
 
 function isConnectionError(e: unknown): boolean {
   const msg = (e as Error)?.message ?? '';
@@ -119,15 +180,16 @@ export class RedisLogStore<E extends { offset: number }> {
   private tails = new Map<string, { last: number; token: string }>();
 
   constructor(
-    redis: Redis,
-    /** Key prefix, e.g. `warroom:`; streams are `<prefix><kind>:<id>`. */
+    redis: RedisClient,
+    /** Key prefix, e.g. `warroom:`; streams are `<prefix><kind>:{<id>}`. */
     readonly prefix: string,
     private readonly stream = 'log',
     private readonly indexKey = `${prefix}launches`,
     /** Named in every notification, so an instance can skip its own. */
     readonly origin = '-',
+    private readonly durability: RedisDurability = {},
   ) {
-    redis.defineCommand('warroomAppend', { numberOfKeys: 2, lua: APPEND_LUA });
+    redis.defineCommand('warroomAppend', { numberOfKeys: 1, lua: APPEND_LUA });
     this.redis = redis as RedisWithAppend;
   }
 
@@ -137,12 +199,28 @@ export class RedisLogStore<E extends { offset: number }> {
   }
 
   key(id: string): string {
-    if (!STREAM_ID.test(id)) throw new Error(`bad log id ${id}`);
-    return `${this.prefix}${this.stream}:${id}`;
+    return logKey(this.prefix, this.stream, id);
   }
 
   async init(): Promise<void> {
     await waitReady(this.redis);
+    await this.call(() => this.renameUntagged());
+  }
+
+  /**
+   * Logs written before the keys had a hash tag (`<prefix><kind>:<id>`, one Redis server: no
+   * cluster ran them) take the tagged name, atomically and only if it is free, so an upgrade keeps
+   * every log. Stop every instance of the old version before starting the new one.
+   */
+  private async renameUntagged(): Promise<void> {
+    if (this.redis.isCluster) return;
+    const redis = this.redis;
+    for (const id of await redis.smembers(this.indexKey)) {
+      if (!STREAM_ID.test(id)) continue;
+      await redis.renamenx(`${this.prefix}${this.stream}:${id}`, this.key(id)).catch((e: Error) => {
+        if (!/no such key/i.test(e.message)) throw e;
+      });
+    }
   }
 
   /** An entry as its stream holds it (JSON); a store of one kind of log may keep entries more compactly. */
@@ -207,8 +285,12 @@ export class RedisLogStore<E extends { offset: number }> {
     const args: string[] = [id, String(first), expect, token, this.channel, this.origin];
     for (const e of events) args.push(this.encode(e));
     try {
-      await this.redis.warroomAppend(key, this.indexKey, ...args);
+      // The index names the log before the log exists (a log not in the index would be lost to
+      // a restart; an index entry without a log is skipped). Its own key: another slot.
+      const indexed = first === 1 ? this.redis.sadd(this.indexKey, id) : null;
+      await Promise.all([indexed, this.appendDurably(key, args)]);
     } catch (e) {
+      if (e instanceof StorageUnavailableError) throw e;
       const msg = (e as Error).message ?? '';
       if (msg.startsWith('CONFLICT')) {
         const stored = Number(/^CONFLICT (\d+)/.exec(msg)?.[1] ?? NaN);
@@ -227,6 +309,33 @@ export class RedisLogStore<E extends { offset: number }> {
     }
   }
 
+  /** The append script, then (when replicas must have it) WAIT on the same node. */
+  private async appendDurably(key: string, args: string[]): Promise<void> {
+    const replicas = this.durability.waitReplicas ?? 0;
+    if (replicas <= 0) {
+      await this.redis.warroomAppend(key, ...args);
+      return;
+    }
+    // One pipeline: a cluster sends both to the node of the key's slot, where WAIT counts the
+    // replicas that have every write before it.
+    const pipeline = this.redis.pipeline() as ReturnType<RedisClient['pipeline']> & {
+      warroomAppend(stream: string, ...args: string[]): unknown;
+    };
+    pipeline.warroomAppend(key, ...args);
+    pipeline.wait(replicas, this.durability.waitTimeoutMs ?? 1_000);
+    const results = (await pipeline.exec()) ?? [];
+    const [appended, waited] = results;
+    if (!appended || !waited) throw new Error('the append pipeline was not answered');
+    if (appended[0]) throw appended[0];
+    if (waited[0]) throw waited[0];
+    const confirmed = Number(waited[1]);
+    if (confirmed < replicas)
+      throw new StorageUnavailableError(
+        `the write reached ${confirmed} of the ${replicas} Redis replicas it must reach (REDIS_WAIT_REPLICAS); ` +
+          'it may be stored and is read back before the next one',
+      );
+  }
+
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -241,12 +350,12 @@ export class RedisLogStore<E extends { offset: number }> {
   }
 }
 
-/** Launch logs in Redis: `<prefix>log:<launchId>` and the index `<prefix>launches`. */
+/** Launch logs in Redis: `<prefix>log:{<launchId>}` and the index `<prefix>launches`. */
 export class RedisEventStore extends RedisLogStore<LaunchEvent> implements EventStore {
   readonly kind = 'redis' as const;
 
-  constructor(redis: Redis, prefix = 'warroom:', origin = '-') {
-    super(redis, prefix, 'log', `${prefix}launches`, origin);
+  constructor(redis: RedisClient, prefix = 'warroom:', origin = '-', durability: RedisDurability = {}) {
+    super(redis, prefix, 'log', `${prefix}launches`, origin, durability);
   }
 
   /** A launch's per-minute curves are kept as compact blocks (forecast-block.ts). */
