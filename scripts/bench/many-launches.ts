@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { type Diagnostics, mergedPercentile, startDiagnosedServer } from './lib';
 import { HOST, MINUTE_MS, authenticate, cleanupAll, createLaunches, fmt, freePort } from './lib';
 import { jsonClient, latencySummary, loadText, log as logAs, reading, sleep, wallNow } from './lib';
-import { waitUntilHealthy } from './lib';
+import { runBench, waitUntilHealthy } from './lib';
 import { Child, collectArrivals } from './client-process';
 
 const NAME = 'many-launches';
@@ -196,20 +196,4 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(62)} ${v}`);
 }
 
-const hardStop = setTimeout(() => {
-  console.error(`${NAME} still running ${HARD_LIMIT_MS / 60_000} min after it started; stopping`);
-  void cleanupAll().then(() => process.exit(1));
-}, HARD_LIMIT_MS);
-hardStop.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => void cleanupAll().then(() => process.exit(130)));
-
-try {
-  await main();
-} catch (e) {
-  console.error(`${NAME} failed: ${(e as Error).stack ?? String(e)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanupAll();
-  clearTimeout(hardStop);
-}
+await runBench(NAME, HARD_LIMIT_MS, main);
