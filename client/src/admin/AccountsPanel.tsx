@@ -1,5 +1,5 @@
 /** Users and bearer tokens: create people with their access and owner role; make and revoke tokens. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   OWNER_ROLES,
   ROLES,
@@ -222,7 +222,18 @@ function TokensSection() {
   const [scope, setScope] = useState<TokenScope>('screen');
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => accountsApi.tokens().then(setTokens, () => undefined), []);
+  // Only the newest list request may set the table: an older answer that arrives late would drop a
+  // token made meanwhile.
+  const loads = useRef(0);
+  const load = useCallback(() => {
+    const mine = ++loads.current;
+    return accountsApi.tokens().then(
+      (list) => {
+        if (mine === loads.current) setTokens(list);
+      },
+      () => undefined,
+    );
+  }, []);
   useEffect(() => {
     void load();
     api.launches().then(
@@ -238,7 +249,12 @@ function TokensSection() {
       return;
     }
     try {
-      setCreated(await accountsApi.createToken(name.trim(), scope));
+      const made = await accountsApi.createToken(name.trim(), scope);
+      const { token: _secret, ...info } = made;
+      setCreated(made);
+      // The new token is in the table at once, in the same render as its secret; the list is then
+      // read again for what others changed.
+      setTokens((list) => [info, ...(list ?? []).filter((x) => x.id !== info.id)]);
       setName('');
       void load();
     } catch (e) {
