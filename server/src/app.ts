@@ -8,7 +8,7 @@ import { RedisBackend } from './cluster/redis-backend';
 import type { RedisDurability } from './store/redis-store';
 import { installErrorHandling } from './http-errors';
 import { installJsonBodyParser } from './json-body';
-import { redactingLogger } from './logging';
+import { lazyChildLogger, redactingLogger } from './logging';
 import { installSecurityHeaders } from './security-headers';
 import authPlugin from './plugins/auth';
 import clientPlugin from './plugins/client';
@@ -68,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Tokens and cookies are redacted wherever a request or an error is logged (logging.ts).
     logger: redactingLogger(opts.logger ?? false),
+    childLoggerFactory: lazyChildLogger,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // Loading the launches (the registry plugin) takes as long as the data does: a start with one

@@ -2,7 +2,6 @@
  * The one error shape: `{ error: { code, message, details? } }`. Bad input is a 4xx a person can act
  * on; anything unexpected is logged in full and answered with a 500 that leaks nothing.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import Negotiator from 'negotiator';
 import {
@@ -41,7 +40,50 @@ export class HttpError extends Error {
   messageIn(lang: Lang | undefined): string {
     return this.say && lang ? translate(lang, this.say.key, this.say.params) : this.message;
   }
+
+  /** The details for a caller asking in `lang`. */
+  detailsIn(_lang: Lang | undefined): unknown {
+    return this.details;
+  }
 }
+
+/**
+ * A 400 from `parseInput`: what is wrong, field by field. It is worded when it is answered, in the
+ * language of whoever is answered (the schema is parsed again, in that language, on this failure
+ * path only), so parsing itself needs no knowledge of the caller.
+ */
+export class InvalidInputError extends HttpError {
+  constructor(
+    private readonly schema: z.ZodType,
+    private readonly value: unknown,
+    private readonly what: string,
+    englishIssues: readonly z.core.$ZodIssue[],
+  ) {
+    super(
+      400,
+      'invalid_input',
+      describeInvalidInput(what, englishIssues, undefined),
+      issueList(englishIssues),
+    );
+  }
+
+  private issuesIn(lang: Lang): readonly z.core.$ZodIssue[] {
+    const r = safeParseIn(lang, this.schema, this.value);
+    return r.success ? [] : r.error.issues;
+  }
+
+  override messageIn(lang: Lang | undefined): string {
+    return lang ? describeInvalidInput(this.what, this.issuesIn(lang), lang) : this.message;
+  }
+
+  override detailsIn(lang: Lang | undefined): unknown {
+    return lang ? issueList(this.issuesIn(lang)) : this.details;
+  }
+}
+
+const issueList = (issues: readonly z.core.$ZodIssue[]) => ({
+  issues: issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+});
 
 export const notFound = (what: string) =>
   new HttpError(404, 'not_found', { key: 'http.notFound', params: { what } });
@@ -60,30 +102,23 @@ export function acceptedLanguage(header: string | string[] | undefined): Lang | 
   return best.startsWith('zh') ? 'zh' : 'en';
 }
 
-const callerLanguage = new AsyncLocalStorage<Lang | undefined>();
-
-/** Runs `fn` (and everything it awaits) answering in `lang`: what `parseInput` writes its 400 in. */
 /** The language a request asked for (Accept-Language), English when it names none we speak. */
 export function languageOf(req: { headers: Record<string, string | string[] | undefined> }): Lang {
   return acceptedLanguage(req.headers['accept-language']) ?? 'en';
 }
 
-export function inLanguage<T>(lang: Lang | undefined, fn: () => T): T {
-  return callerLanguage.run(lang, fn);
-}
-
-/** Parses with a zod schema or throws a 400 listing what is wrong, field by field, in the caller's language. */
+/**
+ * Parses with a zod schema or throws a 400 listing what is wrong, field by field; the answer is
+ * worded in the caller's language when it is sent (InvalidInputError).
+ */
 export function parseInput<T extends z.ZodType>(
   schema: T,
   value: unknown,
   what = 'request body',
 ): z.infer<T> {
-  const lang = callerLanguage.getStore();
-  const r = safeParseIn(lang ?? 'en', schema, value);
+  const r = safeParseIn('en', schema, value);
   if (r.success) return r.data;
-  throw new HttpError(400, 'invalid_input', describeInvalidInput(what, r.error.issues, lang), {
-    issues: r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-  });
+  throw new InvalidInputError(schema, value, what, r.error.issues);
 }
 
 /**
@@ -112,21 +147,14 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?:
   };
 
 export function installErrorHandling(app: FastifyInstance): void {
-  // Every request is handled in the language it asks for (parseInput reads it; see inLanguage).
-  app.addHook('onRequest', (req, _reply, done) => {
-    inLanguage(acceptedLanguage(req.headers['accept-language']), done);
-  });
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     const lang = acceptedLanguage(req.headers['accept-language']);
     const say = (key: MessageKey, english: string, params?: MessageParams) =>
       lang ? translate(lang, key, params) : english;
     if (err instanceof HttpError) {
+      const details = err.detailsIn(lang);
       return reply.status(err.statusCode).send({
-        error: {
-          code: err.code,
-          message: err.messageIn(lang),
-          ...(err.details ? { details: err.details } : {}),
-        },
+        error: { code: err.code, message: err.messageIn(lang), ...(details ? { details } : {}) },
       });
     }
     if (err instanceof StorageUnavailableError) {

@@ -99,4 +99,59 @@ describe('the request log', () => {
     expect(text.includes('hunter2-secret'), 'a password parameter').toBe(false);
     expect(text).not.toMatch(/Bearer\s+[A-Za-z0-9_-]{8,}/);
   });
+
+  it('above info, a request that logs nothing makes no logger; one that does logs with its reqId, redacted', async () => {
+    const log = memoryLog();
+    const dataDir = await tempDir();
+    const built = await buildApp({
+      dataDir,
+      clientDist: join(dataDir, 'no-client'),
+      adminPassword: ADMIN_PASSWORD,
+      ticking: false,
+      logger: { level: 'error', stream: log.stream },
+      ...storeOptions(dataDir),
+    });
+    const seen: { lazy: boolean; level: string; infoOn: boolean }[] = [];
+    built.get('/api/quiet', { config: { access: 'public' } }, async (req) => {
+      seen.push({
+        lazy: req.log.constructor.name === 'LazyChildLogger',
+        level: req.log.level,
+        infoOn: req.log.isLevelEnabled('info'),
+      });
+      req.log.info('not written at level error');
+      return { ok: true };
+    });
+    built.get('/api/loud', { config: { access: 'public' } }, async (req) => {
+      req.log.error({ headers: req.headers }, 'written at level error');
+      return { ok: true };
+    });
+    // A route with a level of its own gets pino's child at once, at that level.
+    built.get('/api/chatty', { config: { access: 'public' }, logLevel: 'info' }, async (req) => {
+      req.log.info('written at the route level');
+      return { ok: true };
+    });
+    await built.ready();
+    expect((await built.inject({ method: 'GET', url: '/api/quiet' })).statusCode).toBe(200);
+    const loud = await built.inject({
+      method: 'GET',
+      url: '/api/loud',
+      headers: { 'x-api-key': 'abcdefghijklmnop-secret', 'set-cookie': 'wr_session=abcdefghijklmnop' },
+    });
+    expect(loud.statusCode).toBe(200);
+    expect((await built.inject({ method: 'GET', url: '/api/chatty' })).statusCode).toBe(200);
+    await built.close();
+
+    expect(seen).toEqual([{ lazy: true, level: 'error', infoOn: false }]);
+    const lines = log
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; reqId?: string; headers?: Record<string, string> });
+    expect(lines.some((l) => l.msg === 'not written at level error')).toBe(false);
+    const written = lines.find((l) => l.msg === 'written at level error');
+    expect(written?.reqId).toMatch(/^req-/);
+    expect(written?.headers?.['x-api-key']).toBe('[redacted]');
+    expect(written?.headers?.['set-cookie']).toBe('[redacted]');
+    expect(lines.find((l) => l.msg === 'written at the route level')?.reqId).toMatch(/^req-/);
+  });
 });

@@ -242,14 +242,21 @@ export default fp(
 
     // HTTP readings as the pusher was answered: accepted, duplicates and rejects by item; a
     // request refused as a whole (400) rejects every reading it carried.
+    for (const outcome of ['accepted', 'duplicate', 'rejected'] as const)
+      metrics.readings.inc({ source: 'http', outcome }, 0);
     // Both hooks run on every answer: callback style, so neither makes a promise per request.
     app.addHook('preSerialization', (req, reply, payload: unknown, done) => {
       if (req.routeOptions.url === READINGS_ROUTE) {
         const answer = payload as { accepted?: number; duplicates?: number; rejected?: unknown[] };
         if (reply.statusCode === 200 && typeof answer.accepted === 'number') {
-          metrics.readings.inc({ source: 'http', outcome: 'accepted' }, answer.accepted);
-          metrics.readings.inc({ source: 'http', outcome: 'duplicate' }, answer.duplicates ?? 0);
-          metrics.readings.inc({ source: 'http', outcome: 'rejected' }, answer.rejected?.length ?? 0);
+          // A zero is not counted (prom-client hashes the labels of every inc); the series exist from
+          // the start, at 0 (below), so /metrics shows the same either way.
+          const duplicates = answer.duplicates ?? 0;
+          const rejected = answer.rejected?.length ?? 0;
+          if (answer.accepted > 0)
+            metrics.readings.inc({ source: 'http', outcome: 'accepted' }, answer.accepted);
+          if (duplicates > 0) metrics.readings.inc({ source: 'http', outcome: 'duplicate' }, duplicates);
+          if (rejected > 0) metrics.readings.inc({ source: 'http', outcome: 'rejected' }, rejected);
         } else if (reply.statusCode === 400) {
           const n = Array.isArray(req.body) ? req.body.length : 1;
           metrics.readings.inc({ source: 'http', outcome: 'rejected' }, n);

@@ -34,7 +34,7 @@ import {
 } from '@warroom/shared';
 import { feedState, toSnapshot } from '@warroom/shared';
 import { type Access, actorName, actorOf, allowed } from '../accounts/policy';
-import { HttpError, acceptedLanguage, inLanguage, parseInput } from '../http-errors';
+import { HttpError, acceptedLanguage, parseInput } from '../http-errors';
 import { SESSION_COOKIE, resolvePrincipal } from './auth';
 import type { LaunchRuntime } from '../launches/runtime';
 import { pushFacts } from './pushes';
@@ -106,7 +106,7 @@ function handle<T>(
       return;
     }
     Promise.resolve()
-      .then(() => inLanguage(lang, () => fn(input)))
+      .then(() => fn(input))
       .then((data) => reply({ ok: true, data }), refuse)
       .finally(after);
   };
