@@ -31,18 +31,23 @@ function memoryLog(): { stream: Writable; text: () => string } {
   return { stream, text: () => chunks.join('') };
 }
 
+/** The app on a fresh data directory, its log written to `stream` at `level`. */
+async function appLoggingTo(stream: Writable, level: string) {
+  const dataDir = await tempDir();
+  return buildApp({
+    dataDir,
+    clientDist: join(dataDir, 'no-client'),
+    adminPassword: ADMIN_PASSWORD,
+    ticking: false,
+    logger: { level, stream },
+    ...storeOptions(dataDir),
+  });
+}
+
 describe('the request log', () => {
   it('keeps the paths and drops every token and cookie value', async () => {
     const log = memoryLog();
-    const dataDir = await tempDir();
-    const built = await buildApp({
-      dataDir,
-      clientDist: join(dataDir, 'no-client'),
-      adminPassword: ADMIN_PASSWORD,
-      ticking: false,
-      logger: { level: 'info', stream: log.stream },
-      ...storeOptions(dataDir),
-    });
+    const built = await appLoggingTo(log.stream, 'info');
     // A route that forgets itself: logs the whole request's headers and fails with the URL in its message.
     built.get('/api/boom', { config: { access: 'public' } }, async (req) => {
       req.log.warn({ headers: req.headers }, 'about to fail');
@@ -102,21 +107,13 @@ describe('the request log', () => {
 
   it('above info, a request that logs nothing makes no logger; one that does logs with its reqId, redacted', async () => {
     const log = memoryLog();
-    const dataDir = await tempDir();
-    const built = await buildApp({
-      dataDir,
-      clientDist: join(dataDir, 'no-client'),
-      adminPassword: ADMIN_PASSWORD,
-      ticking: false,
-      logger: { level: 'error', stream: log.stream },
-      ...storeOptions(dataDir),
-    });
+    const built = await appLoggingTo(log.stream, 'error');
     const seen: { lazy: boolean; level: string; infoOn: boolean }[] = [];
     built.get('/api/quiet', { config: { access: 'public' } }, async (req) => {
       seen.push({
         lazy: req.log.constructor.name === 'LazyChildLogger',
         level: req.log.level,
-        infoOn: req.log.isLevelEnabled('info'),
+        infoOn: (req.log as unknown as { isLevelEnabled: (l: string) => boolean }).isLevelEnabled('info'),
       });
       req.log.info('not written at level error');
       return { ok: true };
