@@ -2,11 +2,10 @@
 import type {
   Alert,
   Incident,
-  Group,
   GroupInput,
+  GroupListItem,
   GroupReview,
   GroupRunSheetRow,
-  GroupTotals,
   GroupView,
   IngestReport,
   Launch,
@@ -164,7 +163,7 @@ export const api = {
       `/api/launches/${encodeURIComponent(launchId)}/run-sheet/${encodeURIComponent(taskId)}/done`,
       { by },
     ),
-  groups: () => request<{ group: Group; totals: GroupTotals }[]>('GET', '/api/groups'),
+  groups: () => request<GroupListItem[]>('GET', '/api/groups'),
   group: (groupId: string) => request<GroupView>('GET', `/api/groups/${encodeURIComponent(groupId)}`),
   createGroup: (input: GroupInput) => request<GroupView>('POST', '/api/groups', input),
   updateGroup: (groupId: string, input: GroupInput) =>

@@ -15,11 +15,9 @@ import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SERVER_TS_ARGS } from '../server-args.mjs';
 import {
   HOST,
   MINUTE_MS,
-  ROOT,
   authenticate,
   cleanupAll,
   fmt,
@@ -31,6 +29,8 @@ import {
   sleep,
   stopChild,
   tempDir,
+  serverNodeArgs,
+  serverRoot,
 } from './lib';
 
 const { values } = parseArgs({
@@ -89,8 +89,8 @@ async function main(): Promise<void> {
   const dataDir = await tempDir('warroom-bench-import-load-');
   const port = await freePort();
   const url = `http://${HOST}:${port}`;
-  const child = spawn(process.execPath, SERVER_TS_ARGS, {
-    cwd: ROOT,
+  const child = spawn(process.execPath, serverNodeArgs(), {
+    cwd: serverRoot(),
     env: { ...serverEnv(port, dataDir), REDIS_URL: '', WARROOM_DIAGNOSTICS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,12 +13,10 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ImportReport, ImportStreamLine } from '@warroom/shared';
-import { SERVER_NODE_FLAGS } from '../server-args.mjs';
+import { serverNodeArgs, serverRoot } from './lib';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MINUTE_MS = 60_000;
 const { values } = parseArgs({
   options: {
@@ -116,8 +114,8 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | null = null;
   try {
-    server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/src/main.ts'], {
-      cwd: ROOT,
+    server = spawn(process.execPath, serverNodeArgs(), {
+      cwd: serverRoot(),
       env: {
         ...process.env,
         PORT: String(port),

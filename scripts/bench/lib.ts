@@ -163,15 +163,24 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
  * every reading POST waits for fdatasync) and quiet logs. Extra node flags (e.g. `--cpu-prof`)
  * come from `BENCH_SERVER_NODE_FLAGS`; `env` is added to the server's environment (e.g. REDIS_URL).
  */
+/**
+ * The node arguments of a benchmarked server: extra flags from `BENCH_SERVER_NODE_FLAGS` (e.g.
+ * `--cpu-prof`), then the compiled server with `BENCH_SERVER_COMPILED=1` (`npm run build:server`
+ * first, as `npm start` runs it) or else the TypeScript source through tsx.
+ */
+export function serverNodeArgs(): string[] {
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return [...extra, ...(process.env.BENCH_SERVER_COMPILED === '1' ? SERVER_ARGS : SERVER_TS_ARGS)];
+}
+
+/** Where the server runs from: `BENCH_SERVER_ROOT` runs another checkout's server with the same bench. */
+export const serverRoot = (): string => process.env.BENCH_SERVER_ROOT ?? ROOT;
+
 export async function startServer(name: string, env: NodeJS.ProcessEnv = {}): Promise<ServerHandle> {
   const dataDir = await tempDir(`warroom-bench-${name}-`);
   const port = await freePort();
-  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  // BENCH_SERVER_ROOT runs another checkout's server (e.g. to compare a change) with the same bench.
-  // BENCH_SERVER_COMPILED=1 runs the compiled server (`npm run build:server` first), as `npm start` does.
-  const args = process.env.BENCH_SERVER_COMPILED === '1' ? SERVER_ARGS : SERVER_TS_ARGS;
-  const child = spawn(process.execPath, [...extra, ...args], {
-    cwd: process.env.BENCH_SERVER_ROOT ?? ROOT,
+  const child = spawn(process.execPath, serverNodeArgs(), {
+    cwd: serverRoot(),
     env: { ...serverEnv(port, dataDir), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -274,14 +283,12 @@ export async function startDiagnosedServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const dataDir = await tempDir(`warroom-bench-${name}-`);
   const port = await freePort();
-  // Extra node flags (e.g. `--cpu-prof`) from BENCH_SERVER_NODE_FLAGS, as startServer takes them.
-  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const node = [process.execPath, ...extra, '--import', 'tsx', 'server/src/main.ts'];
+  const node = [process.execPath, ...serverNodeArgs()];
   const [cmd, ...args] = opts.raiseOpenFiles
     ? ['/bin/sh', '-c', 'ulimit -Sn "$(ulimit -Hn)" && exec "$0" "$@"', ...node]
     : node;
   const child = spawn(cmd!, args, {
-    cwd: ROOT,
+    cwd: serverRoot(),
     env: {
       ...serverEnv(port, dataDir),
       WARROOM_DIAGNOSTICS: '1',

@@ -130,6 +130,10 @@ export const GroupView = z.object({
 });
 export type GroupView = z.infer<typeof GroupView>;
 
+/** One row of GET /api/groups: a group with its totals (no launch rows). */
+export const GroupListItem = z.object({ group: Group, totals: GroupTotals });
+export type GroupListItem = z.infer<typeof GroupListItem>;
+
 const SEVERITY_RANK = { critical: 2, warning: 1 } as const;
 
 /** Whether incident `a` is more pressing than `b`: unacknowledged, critical, escalated, recent. */

@@ -4,7 +4,7 @@
  * run sheet; make a kiosk playlist link (a screen token and the rotation interval).
  */
 import { useCallback, useEffect, useState } from 'react';
-import { GroupInput, type Group, type GroupTotals, type LaunchSummary } from '@warroom/shared';
+import { GroupInput, type Group, type GroupListItem, type LaunchSummary } from '@warroom/shared';
 import { api } from '../api';
 import { useLang, useT } from '../hooks';
 import { formatMoney } from '../format';
@@ -28,7 +28,7 @@ export function playlistUrl(origin: string, groupId: string, token: string, seco
 export function GroupsPanel() {
   const t = useT();
   const lang = useLang();
-  const [groups, setGroups] = useState<{ group: Group; totals: GroupTotals }[]>([]);
+  const [groups, setGroups] = useState<GroupListItem[]>([]);
   const [launches, setLaunches] = useState<LaunchSummary[]>([]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);

@@ -1,11 +1,11 @@
 /** Launch groups (活动 / 场次组): CRUD, the group's run sheet and its review. Translation only. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import {
-  Group,
+  type Group,
   GroupInput,
+  GroupListItem,
   GroupReview,
   GroupRunSheetRow,
-  GroupTotals,
   GroupView,
   groupView,
 } from '@warroom/shared';
@@ -19,7 +19,6 @@ import { groupReview, groupRunSheet } from '../review/group-review';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const ReviewQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
-const GroupListItem = z.object({ group: Group, totals: GroupTotals });
 
 const tags = ['groups'];
 /** What the OpenAPI document says of each route (plugins/openapi.ts). */
