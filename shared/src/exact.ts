@@ -20,6 +20,22 @@ export function toMicro(x: number): bigint {
   return BigInt(s.replace('.', ''));
 }
 
+/**
+ * `toMicro(x)` as a double when that is exact (a safe integer), else NaN: sums of many values are
+ * added as doubles while they stay safe integers, and as BigInt only past that.
+ */
+export function toMicroNumber(x: number): number {
+  const scaled = x * 1e6;
+  if (scaled < 2 ** 52 && scaled > -(2 ** 52)) {
+    const whole = Math.round(scaled);
+    if (Math.abs(scaled - whole) < 1e-3) return whole;
+  }
+  const exact = toMicro(x);
+  return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(exact)
+    : NaN;
+}
+
 /** Micro-units back to a number for display (exact up to double precision). */
 export function fromMicro(v: bigint): number {
   const neg = v < 0n;

@@ -48,9 +48,20 @@ export interface ChannelSums {
  * Sums the engine derives from the facts to evaluate checkpoints quickly. The fold keeps them
  * consistent (it drops what a fact invalidates); only the engine fills them in.
  */
+/**
+ * prefix[T] = Σ forecast[0, T) of one base metric in micro-units, for T = 0 … `filled` − 1 (the
+ * engine extends it as far as a look asks). Kept as doubles while every sum is a safe integer, so
+ * exact, without an object per minute (a year-long launch has 525,600); as BigInt past that.
+ */
+export interface PlannedPrefix {
+  filled: number;
+  num: Float64Array | null;
+  big: bigint[] | null;
+}
+
 export interface DerivedSums {
-  /** prefix[k][T] = Σ forecast[0, T) of the k-th compared metric, micro-units; null until needed. */
-  forecastPrefix: bigint[][] | null;
+  /** The planned prefix sums of each base metric (by BASE_METRICS index); null until needed. */
+  forecastPrefix: PlannedPrefix[] | null;
   /** Cached actual totals for checkpoints whose window has not changed since, sorted by t. */
   actual: CachedTotals[];
   /** Orders placed and paid from 开团 through a minute, folded in order (待付款); null until needed. */

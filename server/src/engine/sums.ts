@@ -11,12 +11,14 @@ import {
   CHANNEL_FIELDS,
   type ChannelSums,
   type LaunchState,
+  type PlannedPrefix,
   type Reading,
   plannedChannelMicro2,
   forecastAt,
   isRatioMetric,
   preheatOf,
   toMicro,
+  toMicroNumber,
 } from '@warroom/shared';
 
 const INDEX = new Map<BaseMetric, number>(BASE_METRICS.map((m, i) => [m, i]));
@@ -25,27 +27,48 @@ export const baseIndex = (m: BaseMetric): number => INDEX.get(m)!;
 /**
  * Planned prefix sums of one base metric, prefix[T] = Σ forecast[0, T), computed as far as `t` asks
  * and kept: a year-long launch's 525,600 minutes are summed a batch of readings at a time, not all
- * at once on the first look (a second of BigInt arithmetic and its garbage in one turn).
+ * at once on the first look. Held as doubles while exact (PlannedPrefix).
  */
-function prefixTo(state: LaunchState, metric: BaseMetric, t: number): bigint[] {
+function prefixTo(state: LaunchState, metric: BaseMetric, t: number): PlannedPrefix {
   const all = (state.sums.forecastPrefix ??= []);
   const k = baseIndex(metric);
-  const out = (all[k] ??= [0n]);
   const { forecast, durationMinutes } = state.launch;
+  const p = (all[k] ??= { filled: 1, num: new Float64Array(durationMinutes + 1), big: null });
   const end = Math.min(Math.max(0, t), durationMinutes);
-  for (let m = out.length - 1; m < end; m++) out.push(out[m]! + toMicro(forecast[m]?.[metric] ?? 0));
-  return out;
+  for (let m = p.filled - 1; m < end; m++) {
+    const x = forecast[m]?.[metric] ?? 0;
+    if (p.num) {
+      const next = p.num[m]! + toMicroNumber(x);
+      if (Math.abs(next) <= Number.MAX_SAFE_INTEGER) {
+        p.num[m + 1] = next;
+        continue;
+      }
+      // Past 2^53 (or a value that is not a safe integer of micro-units): BigInt from here on.
+      p.big = Array.from(p.num.subarray(0, m + 1), (v) => BigInt(v));
+      p.num = null;
+    }
+    p.big!.push(p.big![m]! + toMicro(x));
+  }
+  p.filled = Math.max(p.filled, end + 1);
+  return p;
 }
+
+const prefixAt = (p: PlannedPrefix, t: number): bigint => (p.num ? BigInt(p.num[t]!) : p.big![t]!);
 
 /** Planned total of a base metric over [0, t), exactly. */
 export function plannedBefore(state: LaunchState, metric: BaseMetric, t: number): bigint {
-  return prefixTo(state, metric, t)[Math.min(Math.max(0, t), state.launch.durationMinutes)]!;
+  const at = Math.min(Math.max(0, t), state.launch.durationMinutes);
+  return prefixAt(prefixTo(state, metric, at), at);
 }
 
 /** The planned prefix sums of the launch's compared metrics that are sums (in `launch.metrics` order). */
 export function forecastPrefix(state: LaunchState): bigint[][] {
   const whole = state.launch.durationMinutes;
-  return state.launch.metrics.flatMap((m) => (isRatioMetric(m) ? [] : [prefixTo(state, m, whole)]));
+  return state.launch.metrics.flatMap((m) => {
+    if (isRatioMetric(m)) return [];
+    const p = prefixTo(state, m, whole);
+    return [Array.from({ length: p.filled }, (_, t) => prefixAt(p, t))];
+  });
 }
 
 /** Exact actual totals of every base metric over the present minutes of [0, t), cached ascending. */
@@ -66,15 +89,26 @@ function cachedTotals(state: LaunchState, t: number): { totals: bigint[]; channe
   if (base && base.t === t) return base;
   const totals = base ? [...base.totals] : BASE_METRICS.map(() => 0n);
   const channels = base ? copySums(base.channels) : emptyChannelSums();
+  // Added as doubles while the partial sums are safe integers (exact), into BigInt before they
+  // would not be: a year of minutes makes millions of additions.
+  const partial = new Float64Array(BASE_METRICS.length);
   for (let m = base ? base.t : 0; m < t; m++) {
     const r = state.readings.get(m);
     if (!r) continue;
     for (let k = 0; k < BASE_METRICS.length; k++) {
       const v = r[BASE_METRICS[k]!];
-      if (v) totals[k]! += toMicro(v);
+      if (!v) continue;
+      const micro = toMicroNumber(v);
+      const next = partial[k]! + micro;
+      if (Math.abs(next) <= Number.MAX_SAFE_INTEGER) partial[k] = next;
+      else {
+        totals[k]! += BigInt(partial[k]!) + toMicro(v);
+        partial[k] = 0;
+      }
     }
     addChannels(state, channels, r);
   }
+  for (let k = 0; k < BASE_METRICS.length; k++) if (partial[k]) totals[k]! += BigInt(partial[k]!);
   const entry = { t, totals, channels };
   cache.splice(i + 1, 0, entry);
   return entry;
