@@ -9,6 +9,8 @@
 import { Temporal } from 'temporal-polyfill';
 
 export const MINUTE_MS = 60_000;
+/** One day of 24 hours, in milliseconds. */
+export const DAY_MS = 86_400_000;
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
 export function minuteOf(startAtMs: number, atMs: number): number {
@@ -84,6 +86,13 @@ export function zonedParts(atMs: number, zone: string) {
     minute: wall.getUTCMinutes(),
     second: wall.getUTCSeconds(),
   };
+}
+
+/** Minutes since local midnight of an instant's wall clock in a zone (seconds truncated): hour × 60 + minute of `zonedParts`, without building them. */
+export function zonedMinuteOfDay(atMs: number, zone: string): number {
+  const ms = Math.floor(atMs);
+  const wall = ms + offsetSpan(ms, zone).offsetMs;
+  return Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
 }
 
 /** Offset of a zone from UTC at an instant, in minutes (Asia/Shanghai → 480). */

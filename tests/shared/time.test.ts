@@ -5,6 +5,7 @@ import {
   minuteOf,
   parseDateTime,
   zoneOffsetMinutes,
+  zonedMinuteOfDay,
   zonedParts,
 } from '@warroom/shared';
 import fc from 'fast-check';
@@ -422,6 +423,28 @@ describe('formatLocal: a local time in a zone for a language', () => {
     ['2026-10-03T15:30:00Z', 'Australia/Lord_Howe', 'en', {}, '02:30'],
   ] as const)('%s in %s (%s, %j) reads %s', (instant, zone, lang, parts, expected) => {
     expect(formatLocal(utc(instant), zone, lang, parts)).toBe(expected);
+  });
+
+  it('counts the minutes of the local day as zonedParts reads them, in every zone, at any instant', () => {
+    const zones = [
+      'Asia/Shanghai',
+      'America/New_York',
+      'Europe/Berlin',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+    ];
+    fc.assert(
+      fc.property(
+        // Milliseconds, before 1970 too (a negative wall clock must still count from its midnight).
+        fc.integer({ min: utc('1960-01-01T00:00:00Z'), max: utc('2030-12-31T00:00:00Z') }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const p = zonedParts(ms, zone);
+          expect(zonedMinuteOfDay(ms, zone)).toBe(p.hour * 60 + p.minute);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('shows the wall clock zonedParts gives, in every zone, at any minute', () => {

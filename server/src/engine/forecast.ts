@@ -14,7 +14,7 @@ import {
   MINUTE_MS,
   ORDER_METRICS,
   zeroMetrics,
-  zonedParts,
+  zonedMinuteOfDay,
 } from '@warroom/shared';
 
 export type { ForecastMinute };
@@ -41,8 +41,8 @@ const EVENING_AFTER_MINUTES = 90; // … once the opening rush is over (it merge
 export function templateWeight(minute: number, startAtMs: number, timezone: string): number {
   const spike = SPIKE * Math.exp(-minute / SPIKE_DECAY_MINUTES);
   const early = EARLY * Math.exp(-minute / EARLY_DECAY_MINUTES);
-  const local = zonedParts(startAtMs + minute * MINUTE_MS, timezone);
-  const hour = local.hour + local.minute / 60;
+  const ofDay = zonedMinuteOfDay(startAtMs + minute * MINUTE_MS, timezone);
+  const hour = Math.floor(ofDay / 60) + (ofDay % 60) / 60;
   const floor = FLOOR * dayActivity(hour);
   const fromPeak = Math.min(Math.abs(hour - EVENING_HOUR), 24 - Math.abs(hour - EVENING_HOUR));
   const gate = 1 / (1 + Math.exp(-(minute - EVENING_AFTER_MINUTES) / 20));
@@ -85,13 +85,14 @@ export function templateForecast(
   startAtMs: number,
   timezone: string,
 ): ForecastMinute[] {
-  const weights = Array.from({ length: durationMinutes }, (_, m) => templateWeight(m, startAtMs, timezone));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const shares = weights.map((w) => w / total);
+  const shares = new Float64Array(durationMinutes);
+  let total = 0;
+  for (let m = 0; m < durationMinutes; m++) total += shares[m] = templateWeight(m, startAtMs, timezone);
+  for (let m = 0; m < durationMinutes; m++) shares[m]! /= total;
   const uv = apportion(targets.uv, shares);
   const units = apportion(targets.units, shares);
   const gmv = apportion(targets.gmv, shares);
-  return shares.map((_, minute) => {
+  return Array.from({ length: durationMinutes }, (_, minute) => {
     const orders = round4(units[minute]! / UNITS_PER_ORDER);
     return {
       minute,
@@ -135,10 +136,10 @@ export function templatePreheat(targets: Targets, preheatMinutes: number): Forec
  * Splits `target` by `shares` (summing to 1) into values with four decimals whose sum is the
  * target at four decimals: each gets the floor of its quota, and the ticks left over go to the
  * largest remainders (ties to the earlier minute). A year has 525,600 minutes, so this works on
- * typed arrays: the remainders are sorted natively to find the smallest one still served, rather
- * than sorting an object per minute.
+ * typed arrays: the smallest remainder still served is found by a selection, in linear time, rather
+ * than by sorting an object (or the remainders) per minute.
  */
-function apportion(target: number, shares: readonly number[]): number[] {
+function apportion(target: number, shares: ArrayLike<number>): number[] {
   const ticks = BigInt(target.toFixed(4).replace('.', ''));
   const scaled = Number(ticks);
   const n = shares.length;
@@ -162,8 +163,7 @@ function apportion(target: number, shares: readonly number[]): number[] {
     // … and the `rest` largest remainders one more, ties to the earlier minute: every remainder
     // above the rest-th largest, then the earliest of those equal to it.
     if (rest > 0) {
-      const sorted = Float64Array.from(rems).sort();
-      const cut = sorted[n - rest]!;
+      const cut = kthSmallest(Float64Array.from(rems), n - rest);
       for (let i = 0; i < n; i++)
         if (rems[i]! > cut) {
           floors[i]! += 1;
@@ -182,6 +182,35 @@ function apportion(target: number, shares: readonly number[]): number[] {
     floors[i]! -= 1;
   }
   return Array.from(floors, (f) => f / 10_000);
+}
+
+/**
+ * The k-th smallest value (0-based) of `a`, as `a.sort()[k]` would give, in linear time: a
+ * selection (Hoare's, the middle element as pivot) that reorders `a` in place.
+ */
+function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 function round4(x: number): number {
