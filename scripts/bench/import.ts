@@ -155,7 +155,10 @@ async function main(): Promise<void> {
         name: 'bench: a year of minutes',
         startAt: new Date(startMs).toISOString(),
         durationMinutes: ROWS,
-        checkpoints: Array.from({ length: Math.floor(ROWS / 1440) }, (_, d) => (d + 1) * 1440),
+        // Once a day (a `--rows` under a day: one checkpoint at its end).
+        checkpoints: Array.from({ length: Math.max(1, Math.floor(ROWS / 1440)) }, (_, d) =>
+          Math.min(ROWS, (d + 1) * 1440),
+        ),
         forecast: { template: { uv: ROWS * 100, units: ROWS * 6, gmv: ROWS * 600 } },
       }),
     });
