@@ -24,6 +24,8 @@ export const IncidentEvaluation = z.object({
   severity: Severity.nullable(),
   /** The lead metric's deviation (GMV for a sales story, else the metric furthest off). */
   deviation: z.number().nullable(),
+  /** The lead metric itself; absent for stock and unpaid looks (and in logs written before it was). */
+  metric: ComparedMetric.optional(),
   metrics: z.array(
     z.object({
       metric: ComparedMetric,

@@ -144,10 +144,11 @@ describe.skipIf(!canRunBrowser)('the wall on launch day', () => {
       expect(line).toBe(diagnosisText(await storyDiagnosis(launch.id, traffic)));
       const history = await text(screen, 'incident-history');
       expect(history).toContain('事件经过 · 3 次检查');
-      // GMV leads a sales story: each look shows the sales figure, the latest the one the line names.
-      expect(history).toMatch(/T\+15 ▼(29|30)\.\d%/);
+      // GMV leads a sales story: each look shows the sales figure, named (金额), the latest the one
+      // the line names.
+      expect(history).toMatch(/T\+15 金额▼(29|30)\.\d%/);
       const sales = /^销售额 (▼\d+\.\d%)/.exec(line)![1]!;
-      expect(history).toContain(`T+25 ${sales}`);
+      expect(history).toContain(`T+25 金额${sales}`);
       // uv, units and GMV of one shortfall are one story; the unpaid orders are the other.
       expect(await text(screen, 'alert-more')).toBe('另有 1 个未确认事件');
       // 待付款: the orders of the last 30 minutes not paid, and when the oldest closes.

@@ -300,6 +300,18 @@ describe('incidents: one story handled once', () => {
     expect(traffic && 'incident' in traffic && traffic.incident.evaluations.map((x) => x.checkpoint)).toEqual(
       [5, 15, 25, 45, 60],
     );
+    // Each look names its lead metric, the one its deviation is of: GMV leads a sales story, and at
+    // T+5 (favourites, carts and units only) the metric furthest off.
+    const looks = traffic && 'incident' in traffic ? traffic.incident.evaluations : [];
+    for (const look of looks) {
+      const lead = look.metrics.find((m) => m.metric === look.metric);
+      expect(lead?.deviation, `T+${look.checkpoint}`).toBe(look.deviation);
+      if (look.metrics.some((m) => m.metric === 'gmv')) expect(look.metric).toBe('gmv');
+      else
+        for (const m of look.metrics)
+          expect(Math.abs(m.deviation ?? 0)).toBeLessThanOrEqual(Math.abs(look.deviation ?? 0));
+    }
+    expect(looks.map((l) => l.metric).slice(1)).toEqual(['gmv', 'gmv', 'gmv', 'gmv']);
     expect(
       events
         .filter((e) => e.type === 'checkpoint.evaluated')

@@ -1,29 +1,16 @@
 /** T+15 ✓ ▲4.0%   T+45 × 访客 ▼21.0%   T+60 ◌ 11:00 后 · 预计 ▼33% … */
 import { type ComponentType, type RefObject, useLayoutEffect, useRef, useState } from 'react';
-import type { CheckpointState, ComparedMetric, Metric } from '@warroom/shared';
+import type { CheckpointState } from '@warroom/shared';
 import { checkpointViews, levelOf, type CheckpointView } from '../derive';
 import { IconCheck, IconCross, IconPending, IconUnknown } from '../icons';
 import { usePace } from './usePace';
 import { useLang, useT } from '../hooks';
 import { formatClock, formatSigned } from '../format';
-import { type Lang, metricLabel } from '../i18n';
+import { metricShortLabel } from '../i18n';
 import type { LaunchView } from '../store/launchFold';
 
 /** How many checkpoints fit on the strip; the window slides to keep the current ones visible. */
 const VISIBLE = 7;
-
-/** Short metric names: the strip has room for seven checkpoints at 1920 px, not for full labels. */
-const SHORT: Record<Metric, { zh: string; en: string }> = {
-  uv: { zh: '访客', en: 'UV' },
-  pv: { zh: '浏览', en: 'PV' },
-  fav: { zh: '收藏', en: 'Fav' },
-  cart: { zh: '加购', en: 'Cart' },
-  orders: { zh: '买家', en: 'Buyers' },
-  units: { zh: '件数', en: 'Units' },
-  gmv: { zh: '金额', en: 'GMV' },
-};
-const shortLabel = (lang: Lang, m: ComparedMetric) =>
-  m in SHORT ? SHORT[m as Metric][lang] : metricLabel(lang, m);
 
 const MARK: Record<CheckpointState, ComponentType> = {
   pending: IconPending,
@@ -126,7 +113,7 @@ export function CheckpointTimeline({ state, nowMs }: { state: LaunchView; nowMs:
                     className={`num cp-pace${paced.comparison.breach ? ' level-warning' : ''}`}
                     data-testid="checkpoint-pace"
                   >
-                    · {paced.comparison.breach ? shortLabel(lang, paced.metric) : ''}
+                    · {paced.comparison.breach ? metricShortLabel(lang, paced.metric) : ''}
                     {formatSigned(lang, paceDev)}
                   </span>
                 )}
@@ -135,7 +122,7 @@ export function CheckpointTimeline({ state, nowMs }: { state: LaunchView; nowMs:
               dev !== null &&
               cp.worst && (
                 <span className="num">
-                  {cp.state === 'breached' ? shortLabel(lang, cp.worst.metric) : ''}
+                  {cp.state === 'breached' ? metricShortLabel(lang, cp.worst.metric) : ''}
                   {formatSigned(lang, dev)}
                 </span>
               )

@@ -6,7 +6,7 @@ import type { Diagnosis, Incident } from '@warroom/shared';
 import { useLang, useT } from '../hooks';
 import { levelOf, type AckView } from '../derive';
 import { formatClock, formatPercent, formatSigned } from '../format';
-import { metricLabel, type MessageKey } from '../i18n';
+import { metricLabel, metricShortLabel, type MessageKey } from '../i18n';
 import { IconCheck } from '../icons';
 
 const FACTOR: Record<Diagnosis['cause'], 'traffic' | 'conversion' | 'orderValue'> = {
@@ -77,7 +77,8 @@ export function IncidentHistory({ incident, max = 6 }: { incident: Incident; max
               ? word(e.severity)
               : incident.kind === 'unpaid'
                 ? `${word(e.severity)} ${formatPercent(lang, e.deviation)}`
-                : formatSigned(lang, e.deviation)}
+                : // Which figure a look is of (a sales story's is GMV, the strip below names the worst).
+                  `${e.metric ? metricShortLabel(lang, e.metric) : ''}${formatSigned(lang, e.deviation)}`}
           </li>
         ))}
       </ol>

@@ -185,6 +185,7 @@ export function storiesAt(
         at: result.evaluatedAt,
         severity: cmps.some((c) => c.severity === 'critical') ? 'critical' : 'warning',
         deviation: lead.deviation,
+        metric: lead.metric,
         metrics: cmps.map((c) => ({
           metric: c.metric,
           ...(c.channel ? { channel: c.channel } : {}),
@@ -428,6 +429,7 @@ function evaluationDiffers(a: IncidentEvaluation, b: IncidentEvaluation): boolea
     a.at !== b.at ||
     a.severity !== b.severity ||
     a.deviation !== b.deviation ||
+    a.metric !== b.metric ||
     a.metrics.length !== b.metrics.length ||
     a.metrics.some(
       (m, i) =>
