@@ -67,9 +67,17 @@ export class InvalidInputError extends HttpError {
     );
   }
 
+  /** The issues worded in `lang`: parsed again once per language (the message and details share it). */
+  private readonly worded = new Map<Lang, readonly z.core.$ZodIssue[]>();
+
   private issuesIn(lang: Lang): readonly z.core.$ZodIssue[] {
-    const r = safeParseIn(lang, this.schema, this.value);
-    return r.success ? [] : r.error.issues;
+    let issues = this.worded.get(lang);
+    if (!issues) {
+      const r = safeParseIn(lang, this.schema, this.value);
+      issues = r.success ? [] : r.error.issues;
+      this.worded.set(lang, issues);
+    }
+    return issues;
   }
 
   override messageIn(lang: Lang | undefined): string {

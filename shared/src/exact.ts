@@ -7,17 +7,27 @@ import type { Severity } from './alert';
 
 export const MICRO = 1_000_000n;
 
-/** A finite non-negative double as micro-units; toFixed rounds the double's exact value. */
-export function toMicro(x: number): bigint {
-  // Fast path: a value with at most six decimals scales to within a hair of a whole number, and
-  // rounding that gives exactly what toFixed would. Anything else takes the exact decimal path.
+/**
+ * Fast path of the conversion: a value with at most six decimals scales to within a hair of a
+ * whole number, and rounding that gives exactly what toFixed would; NaN for anything else, which
+ * takes the exact decimal path.
+ */
+function wholeMicro(x: number): number {
   const scaled = x * 1e6;
   if (scaled < 2 ** 52 && scaled > -(2 ** 52)) {
     const whole = Math.round(scaled);
-    if (Math.abs(scaled - whole) < 1e-3) return BigInt(whole);
+    if (Math.abs(scaled - whole) < 1e-3) return whole;
   }
-  const s = x.toFixed(6);
-  return BigInt(s.replace('.', ''));
+  return NaN;
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A finite non-negative double as micro-units; toFixed rounds the double's exact value. */
+export function toMicro(x: number): bigint {
+  const whole = wholeMicro(x);
+  if (!Number.isNaN(whole)) return BigInt(whole);
+  return BigInt(x.toFixed(6).replace('.', ''));
 }
 
 /**
@@ -25,15 +35,10 @@ export function toMicro(x: number): bigint {
  * added as doubles while they stay safe integers, and as BigInt only past that.
  */
 export function toMicroNumber(x: number): number {
-  const scaled = x * 1e6;
-  if (scaled < 2 ** 52 && scaled > -(2 ** 52)) {
-    const whole = Math.round(scaled);
-    if (Math.abs(scaled - whole) < 1e-3) return whole;
-  }
+  const whole = wholeMicro(x);
+  if (!Number.isNaN(whole)) return whole;
   const exact = toMicro(x);
-  return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(exact)
-    : NaN;
+  return exact <= SAFE && exact >= -SAFE ? Number(exact) : NaN;
 }
 
 /** Micro-units back to a number for display (exact up to double precision). */
